@@ -1,0 +1,341 @@
+"""The default ruleset: leaving, choosing a destination, and travelling.
+
+Each day, in the order the engine calls them:
+
+* :func:`decide` — an agent at a node decides whether to leave today.  In
+  transit, it leaves with the node kind's daily probability.  Settled, it moves
+  on with a small daily probability (onward movement from host countries, which
+  carried most of the 2023-24 northbound flow through the Darién) or goes home
+  with a smaller one.  Whoever moves on picks a destination by a discrete choice
+  (multinomial logit) over the destinations reachable from its node, whose
+  utility rises with the destination's attractiveness and with the stock of
+  compatriots already there (family reunification and work are the main reasons
+  given in DTM surveys) and falls with route distance.
+* :func:`travel` — departing agents step onto the first link of their shortest
+  route; travellers advance at the link's speed, possibly over several links in
+  a day, stop at reception stations, and settle when they reach their
+  destination.  Links into a closed node are not in the route tables; someone
+  already on such a link turns back at the closed node.
+* :func:`count_places` — the end-of-day census of agents per node and link.
+
+Kernels work on whole arrays; per-node tallies are kept per chunk of agents and
+summed afterwards, so results are exact integers whatever the thread count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit, prange
+
+from models import state
+from models.params import parameter
+from models.rng import uniform
+
+
+@dataclass(frozen=True)
+class MovementParams:
+    """Parameters of the default ruleset (scenario key ``parameters.movement``)."""
+
+    leave_probability_origin_city_per_day: float = parameter(
+        1.0, "1/day", "Chance that a person in transit at an origin city leaves that day (new departures leave at once).", 0.0, 1.0
+    )
+    leave_probability_transit_hub_per_day: float = parameter(
+        0.5, "1/day", "Chance that a person in transit at a transit hub leaves that day (mean stop 2 days).", 0.0, 1.0
+    )
+    leave_probability_border_crossing_per_day: float = parameter(
+        1.0, "1/day", "Chance that a person in transit at a border crossing leaves that day.", 0.0, 1.0
+    )
+    leave_probability_reception_station_per_day: float = parameter(
+        0.5, "1/day", "Chance that a person at a reception station leaves that day (stations hold people 1-3 days).", 0.0, 1.0
+    )
+    leave_probability_destination_city_per_day: float = parameter(
+        0.5, "1/day", "Chance that a person passing through a city that is not its destination leaves that day.", 0.0, 1.0
+    )
+    onward_probability_per_day: float = parameter(
+        1.5e-4,
+        "1/day",
+        "Chance that a settled person moves on to another destination (secondary movement).",
+        0.0,
+        0.01,
+        "Hand-set so that northbound onward movement is of the order of the 2024 Darién flow (SNM: 302,203 in 2024); "
+        "to be calibrated.",
+    )
+    return_probability_per_day: float = parameter(
+        2.0e-5, "1/day", "Chance that a settled person heads back to its origin city.", 0.0, 0.01, "Hand-set; to be calibrated."
+    )
+    attractiveness_weight: float = parameter(
+        1.0, "utility per ln(attractiveness)", "Weight of a destination's attractiveness (nodes.csv) in the choice.", 0.0, 10.0
+    )
+    stock_weight: float = parameter(
+        0.3,
+        "utility per ln(1 + persons/1000)",
+        "Weight of the stock of compatriots at a destination (family reunification, networks, work).",
+        0.0,
+        5.0,
+    )
+    distance_scale_km: float = parameter(
+        1500.0, "km", "Route distance that lowers a destination's utility by one unit.", 1.0, 100000.0
+    )
+    speed_road_km_per_day: float = parameter(
+        360.0, "km/day", "Travel speed on road links without their own speed (buses, hitch-hiking, walking mixed).", 1.0, 2000.0
+    )
+    speed_bus_km_per_day: float = parameter(500.0, "km/day", "Travel speed on organised bus links.", 1.0, 2000.0)
+    speed_boat_km_per_day: float = parameter(150.0, "km/day", "Travel speed on boat links.", 1.0, 2000.0)
+    speed_foot_km_per_day: float = parameter(25.0, "km/day", "Walking speed on foot trails.", 1.0, 200.0)
+
+    def leave_probability_by_kind(self) -> np.ndarray:
+        """Daily leave probability per node kind code (index = kind code)."""
+        by_kind = np.zeros(max(state.NODE_KINDS.values()) + 1)
+        by_kind[state.ORIGIN_CITY] = self.leave_probability_origin_city_per_day
+        by_kind[state.TRANSIT_HUB] = self.leave_probability_transit_hub_per_day
+        by_kind[state.BORDER_CROSSING] = self.leave_probability_border_crossing_per_day
+        by_kind[state.RECEPTION_STATION] = self.leave_probability_reception_station_per_day
+        by_kind[state.DESTINATION_CITY] = self.leave_probability_destination_city_per_day
+        return by_kind
+
+    def speed_by_mode(self) -> dict[str, float]:
+        """Default speed in km/day per link mode."""
+        return {
+            "road": self.speed_road_km_per_day,
+            "bus": self.speed_bus_km_per_day,
+            "boat": self.speed_boat_km_per_day,
+            "foot": self.speed_foot_km_per_day,
+        }
+
+
+def destination_choice_cdf(
+    attractiveness: np.ndarray,
+    stock_persons: np.ndarray,
+    distance_km: np.ndarray,
+    params: MovementParams,
+) -> np.ndarray:
+    """Cumulative choice probabilities per (node, destination).
+
+    ``attractiveness`` and ``stock_persons`` are per destination (length D),
+    ``distance_km`` is (nodes, D) with ``inf`` where unreachable or where the
+    destination is the node itself.  Returns a (nodes, D) float64 array whose
+    rows are cumulative probabilities ending in 1, or all 0 where no
+    destination can be reached.
+    """
+    utility = (
+        params.attractiveness_weight * np.log(np.maximum(attractiveness, 1e-300))
+        + params.stock_weight * np.log1p(np.maximum(stock_persons, 0.0) / 1000.0)
+    )[None, :] - distance_km / params.distance_scale_km
+    reachable = np.isfinite(distance_km)
+    utility = np.where(reachable, utility, -np.inf)
+    best = utility.max(axis=1, keepdims=True)
+    best = np.where(np.isfinite(best), best, 0.0)
+    weight = np.where(reachable, np.exp(utility - best), 0.0)
+    total = weight.sum(axis=1, keepdims=True)
+    cdf = np.cumsum(weight, axis=1) / np.where(total > 0, total, 1.0)
+    cdf[:, -1:] = np.where(total > 0, 1.0, 0.0)
+    return cdf
+
+
+@njit(cache=True, inline="always")
+def _pick(cdf_row, u):
+    lo = 0
+    hi = cdf_row.shape[0] - 1
+    if cdf_row[hi] <= 0.0:
+        return -1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if cdf_row[mid] > u:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+@njit(cache=True)
+def choose_destinations(first_agent, count, node, destination, dest_cdf, dest_nodes, key_destination):
+    """Give agents first_agent..first_agent+count-1 a destination from their node's choice row.
+
+    Agents with no reachable destination get -1.
+    """
+    for i in range(first_agent, first_agent + count):
+        k = _pick(dest_cdf[node[i]], uniform(key_destination, i, 0))
+        destination[i] = dest_nodes[k] if k >= 0 else -1
+
+
+@njit(cache=True, parallel=True)
+def decide(
+    status,
+    node,
+    destination,
+    origin,
+    flags,
+    leave_probability,
+    onward_probability,
+    return_probability,
+    dest_cdf,
+    dest_nodes,
+    key_leave,
+    key_onward,
+    key_destination,
+    n_chunks,
+):
+    """The decide phase: who leaves their node today, and where settled movers go.
+
+    ``leave_probability`` and ``onward_probability`` are per node (1/day);
+    ``return_probability`` is a scalar (1/day).  Sets ``status`` to DEPARTING
+    for agents who leave.  Returns per-chunk counts (n_chunks, 2) of onward
+    moves and returns decided today.
+    """
+    n = status.shape[0]
+    decided = np.zeros((n_chunks, 2), dtype=np.int64)
+    for c in prange(n_chunks):
+        start = c * n // n_chunks
+        stop = (c + 1) * n // n_chunks
+        for i in range(start, stop):
+            s = status[i]
+            if s == state.IN_TRANSIT:
+                if uniform(key_leave, i, 0) < leave_probability[node[i]]:
+                    status[i] = state.DEPARTING
+            elif s == state.SETTLED:
+                here = node[i]
+                u = uniform(key_onward, i, 0)
+                if u < return_probability:
+                    if origin[i] >= 0 and origin[i] != here:
+                        destination[i] = origin[i]
+                        flags[i] |= state.FLAG_RETURNING
+                        status[i] = state.DEPARTING
+                        decided[c, 1] += 1
+                elif u < return_probability + onward_probability[here]:
+                    k = _pick(dest_cdf[here], uniform(key_destination, i, 0))
+                    if k >= 0 and dest_nodes[k] != here:
+                        destination[i] = dest_nodes[k]
+                        status[i] = state.DEPARTING
+                        decided[c, 0] += 1
+    return decided
+
+
+@njit(cache=True, parallel=True)
+def travel(
+    status,
+    node,
+    link,
+    progress_km,
+    destination,
+    origin,
+    flags,
+    since_day,
+    today,
+    link_src,
+    link_dst,
+    link_length_km,
+    link_speed_km_per_day,
+    next_link,
+    target_column,
+    node_open,
+    node_forces_stop,
+    n_chunks,
+):
+    """The move phase: departing agents take the road, travellers advance.
+
+    ``next_link[n, target_column[d]]`` is the directed link to take from node n
+    towards destination d (-1: none).  Time is counted in days: a link of
+    length L at speed v takes L / v days, so an agent can cross several short
+    links in one day and spends several days on a long one.
+
+    Returns per-chunk tallies: (left, entered, arrived, returned) per node with
+    shape (n_chunks, 4, nodes), and links entered per link (n_chunks, links).
+    """
+    n = status.shape[0]
+    n_nodes = node_open.shape[0]
+    n_links = link_src.shape[0]
+    node_tally = np.zeros((n_chunks, 4, n_nodes), dtype=np.int64)
+    link_tally = np.zeros((n_chunks, n_links), dtype=np.int64)
+    for c in prange(n_chunks):
+        start = c * n // n_chunks
+        stop = (c + 1) * n // n_chunks
+        for i in range(start, stop):
+            s = status[i]
+            if s != state.DEPARTING and s != state.ON_LINK:
+                continue
+            goal = destination[i]
+            if s == state.DEPARTING:
+                here = node[i]
+                col = target_column[goal] if goal >= 0 else -1
+                nxt = next_link[here, col] if col >= 0 else -1
+                if nxt < 0:
+                    status[i] = state.IN_TRANSIT
+                    continue
+                node_tally[c, 0, here] += 1
+                link_tally[c, nxt] += 1
+                link[i] = nxt
+                progress_km[i] = 0.0
+                status[i] = state.ON_LINK
+            time_left_days = 1.0
+            while True:
+                current = link[i]
+                remaining_km = link_length_km[current] - progress_km[i]
+                speed = link_speed_km_per_day[current]
+                need_days = remaining_km / speed
+                if need_days > time_left_days:
+                    progress_km[i] += np.float32(time_left_days * speed)
+                    break
+                time_left_days -= need_days
+                reached = link_dst[current]
+                if node_open[reached] == 0:
+                    # Closed ahead: turn back and wait at the link's start for a new route.
+                    back = link_src[current]
+                    node[i] = back
+                    link[i] = -1
+                    progress_km[i] = 0.0
+                    status[i] = state.IN_TRANSIT
+                    since_day[i] = today
+                    node_tally[c, 1, back] += 1
+                    break
+                node[i] = reached
+                if reached == goal:
+                    link[i] = -1
+                    progress_km[i] = 0.0
+                    since_day[i] = today
+                    if (flags[i] & state.FLAG_RETURNING) != 0 and reached == origin[i]:
+                        status[i] = state.RETURNED
+                        node_tally[c, 3, reached] += 1
+                    else:
+                        status[i] = state.SETTLED
+                        flags[i] &= ~np.uint8(state.FLAG_RETURNING)
+                        node_tally[c, 2, reached] += 1
+                        node_tally[c, 1, reached] += 1
+                    break
+                nxt = next_link[reached, target_column[goal]]
+                if nxt < 0 or node_forces_stop[reached] != 0 or time_left_days <= 0.0:
+                    link[i] = -1
+                    progress_km[i] = 0.0
+                    status[i] = state.IN_TRANSIT
+                    since_day[i] = today
+                    node_tally[c, 1, reached] += 1
+                    break
+                link_tally[c, nxt] += 1
+                link[i] = nxt
+                progress_km[i] = 0.0
+    return node_tally, link_tally
+
+
+@njit(cache=True, parallel=True)
+def count_places(status, node, link, n_nodes, n_links, n_chunks):
+    """End-of-day census.
+
+    Returns (people at each node, people on each link, people per status code)
+    with shapes (nodes,), (links,) and (256,).
+    """
+    n = status.shape[0]
+    at_node = np.zeros((n_chunks, n_nodes), dtype=np.int64)
+    on_link = np.zeros((n_chunks, n_links), dtype=np.int64)
+    by_status = np.zeros((n_chunks, 256), dtype=np.int64)
+    for c in prange(n_chunks):
+        start = c * n // n_chunks
+        stop = (c + 1) * n // n_chunks
+        for i in range(start, stop):
+            s = status[i]
+            by_status[c, s] += 1
+            if s == state.ON_LINK:
+                on_link[c, link[i]] += 1
+            elif s < state.FIRST_TERMINAL:
+                at_node[c, node[i]] += 1
+    return at_node.sum(axis=0), on_link.sum(axis=0), by_status.sum(axis=0)

@@ -1,0 +1,1 @@
+"""Scenario files (YAML) and their data tables (CSV); data only, no code."""

@@ -1,0 +1,365 @@
+"""MigrationModel: one run of a scenario, day by day, as a Mesa model.
+
+The population lives in arrays (:class:`~simulator.population.Population`);
+Mesa supplies the conventions: construction from keyword arguments (so
+``mesa.batch_run`` and Mesa's visualisation can rebuild it), ``step()``,
+``running`` and a ``DataCollector`` with module-level reporters.
+
+One day, in this fixed order (see DESIGN.md):
+
+1. events whose day has come update the policy state; route tables are
+   recomputed only if the graph changed;
+2. spawn: new departures at origins;
+3. information: campaign exposure and word of mouth (when a scenario has
+   information campaigns);
+4. decide: who leaves their node today, and where settled movers go;
+5. move: travellers advance along links, arrivals are counted;
+6. record: the end-of-day census and the day's flows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numba
+import numpy as np
+
+from models import PARAMETER_SETS
+from models import movement as mv
+from models.rng import day_key, uniforms
+from models.state import IN_TRANSIT, SETTLED
+from simulator.errors import ScenarioError
+from simulator.events import Event
+from simulator.graph import CompiledGraph, build_networkx, compile_graph
+from simulator.population import Population
+from simulator.recorder import Recorder
+from simulator.reporters import MODEL_REPORTERS
+from simulator.routes import RouteTables, compute_routes
+from simulator.scenario import Scenario, build_parameters, load_scenario, parse_event, scenario_from_dict
+from simulator.yamlsource import LineMap
+
+PHASES = ("events", "spawn", "information", "decide", "move", "record")
+
+
+@dataclass
+class PolicyState:
+    """What events change: which nodes and links are open, and departure rates."""
+
+    node_open: np.ndarray  # uint8 per node
+    link_open: np.ndarray  # uint8 per directed link
+    departures_per_day: np.ndarray  # float64 persons/day per node
+
+
+def _chunks() -> int:
+    # Enough chunks to balance threads; the count does not change any result.
+    return 16 * numba.get_num_threads()
+
+
+class MigrationModel(mesa.Model):
+    """One run of a migsim scenario.
+
+    Parameters
+    ----------
+    scenario:
+        Path of a scenario YAML file, a loaded :class:`Scenario`, a scenario
+        mapping, or None for the embedded default scenario.
+    seed:
+        Seed of the counter-based generator (default: the scenario's).
+    scale:
+        Persons per agent (default: the scenario's); outputs are in persons.
+    days:
+        Number of days to simulate (default: the scenario's).
+    parameters:
+        Overrides of behaviour parameters, ``{"movement": {"stock_weight": 0.5}}``.
+    """
+
+    def __init__(
+        self,
+        scenario: str | Path | Scenario | Mapping | None = None,
+        seed: int | None = None,
+        scale: int | None = None,
+        days: int | None = None,
+        parameters: Mapping[str, Mapping[str, Any]] | None = None,
+        **kwargs: Any,
+    ):
+        if isinstance(scenario, Scenario):
+            self.scenario = scenario
+        elif isinstance(scenario, Mapping):
+            self.scenario = scenario_from_dict(dict(scenario))
+        else:
+            self.scenario = load_scenario(scenario)
+        sc = self.scenario
+        self.seed_value = int(sc.seed if seed is None else seed)
+        self.scale = int(sc.scale if scale is None else scale)
+        self.days = int(sc.days if days is None else days)
+        if self.scale < 1:
+            raise ScenarioError(f"scale must be a whole number >= 1 (got {self.scale})", field="scale")
+        if self.days < 1:
+            raise ScenarioError(f"days must be >= 1 (got {self.days})", field="days")
+        if not 0 <= self.seed_value < 2**63:
+            raise ScenarioError(f"seed must be in 0 .. 2**63-1 (got {self.seed_value})", field="seed")
+        super().__init__(seed=self.seed_value, **kwargs)
+        self.params = dict(sc.parameters)
+        for module, values in (parameters or {}).items():
+            if module not in PARAMETER_SETS:
+                raise ScenarioError(f"unknown parameter set '{module}'", field="parameters")
+            merged = {**dataclasses.asdict(self.params[module]), **values}
+            self.params[module] = build_parameters(
+                module, merged, lambda path, msg, m=module: ScenarioError(msg, field=".".join(["parameters", m, *map(str, path)]))
+            )
+        self.day = 0
+        self.timings = dict.fromkeys(PHASES, 0.0)
+        self.event_log: list[dict[str, Any]] = []
+        self._injected: list[Event] = []
+        self._build()
+        self._spawn_initial_stocks()
+        self._census_start()
+        # Collected after each day only, so row k is the end of day k (what mesa.batch_run expects).
+        self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
+
+    # -- construction -------------------------------------------------------
+
+    def _build(self) -> None:
+        sc = self.scenario
+        self.nx_graph = build_networkx(sc)
+        self.graph: CompiledGraph = compile_graph(sc, self.params["movement"])
+        g = self.graph
+        self.policy = PolicyState(
+            node_open=np.ones(g.n_nodes, dtype=np.uint8),
+            link_open=np.ones(g.n_links, dtype=np.uint8),
+            departures_per_day=np.zeros(g.n_nodes),
+        )
+        self._departure_steps = {g.index(o): steps for o, steps in sc.departures.items()}
+        self._departed_persons = np.zeros(g.n_nodes)  # persons owed by departures so far, per origin
+        self._targets = np.union1d(g.destination_nodes(), g.origin_nodes()).astype(np.int32)
+        self._dest_nodes = g.destination_nodes()
+        self._dest_columns = np.searchsorted(self._targets, self._dest_nodes)
+        self.routes: RouteTables = compute_routes(g, self._targets, self.policy.node_open, self.policy.link_open)
+        self._routes_dirty = False
+        self.recorder = Recorder(g, self.days)
+        expected = sum(sc.stocks.values()) // self.scale + int(
+            sum(max(r for _, r in steps) for steps in sc.departures.values()) * self.days / self.scale * 1.05
+        )
+        self.population = Population(capacity=expected + 1024)
+        self._stock_persons = np.zeros(g.n_nodes)
+        self._forces_stop = g.forces_stop()
+
+    def _spawn_initial_stocks(self) -> None:
+        """Place the initial stocks (persons / scale agents, rounded down per node) as settled agents."""
+        g = self.graph
+        origins = g.origin_nodes()
+        # Where the stock came from is not known: origins are drawn in proportion to first-day departures.
+        weights = np.array([self._departure_steps.get(o, [(0, 0.0)])[0][1] for o in origins], dtype=float)
+        if len(origins) and weights.sum() <= 0:
+            weights = np.ones(len(origins))
+        cdf = np.cumsum(weights) / weights.sum() if len(origins) else np.zeros(0)
+        key = day_key(self.seed_value, "initial", 0)
+        for node_id, persons in self.scenario.stocks.items():
+            count = persons // self.scale
+            if count == 0:
+                continue
+            node = g.index(node_id)
+            new = self.population.add(count, node=node, destination=node, status=SETTLED)
+            if len(origins):
+                u = uniforms(key, new.start, count, 0)
+                self.population.origin[new] = origins[np.minimum(np.searchsorted(cdf, u, side="right"), len(origins) - 1)]
+
+    def _census_start(self) -> None:
+        at_node, _, by_status = self._census()
+        self.recorder.record_start(at_node, by_status)
+        self._stock_persons = at_node * float(self.scale)
+
+    def _census(self):
+        pop = self.population
+        return mv.count_places(pop.status, pop.node, pop.link, self.graph.n_nodes, self.graph.n_links, _chunks())
+
+    # -- the daily loop -------------------------------------------------------
+
+    @property
+    def date(self):
+        """The date of the next day to simulate."""
+        return self.scenario.date_of(self.day)
+
+    def step(self) -> None:
+        """Simulate one day."""
+        if self.day >= self.days:
+            self.running = False
+            return
+        day = self.day
+        clock = time.perf_counter
+        t0 = clock()
+        self._apply_due_events(day)
+        if self._routes_dirty:
+            self.routes = compute_routes(self.graph, self._targets, self.policy.node_open, self.policy.link_open)
+            self._routes_dirty = False
+        movement = self.params["movement"]
+        dest_cdf = mv.destination_choice_cdf(
+            self.graph.attractiveness[self._dest_nodes],
+            self._stock_persons[self._dest_nodes],
+            self._masked_distances(),
+            movement,
+        )
+        t1 = clock()
+        spawned = self._spawn(day, dest_cdf)
+        t2 = clock()
+        # The information phase belongs to the information module; without campaigns it has no work.
+        t3 = clock()
+        pop = self.population
+        leave = movement.leave_probability_by_kind()[self.graph.node_kind]
+        onward = np.full(self.graph.n_nodes, movement.onward_probability_per_day)
+        decided = mv.decide(
+            pop.status,
+            pop.node,
+            pop.destination,
+            pop.origin,
+            pop.flags,
+            leave,
+            onward,
+            movement.return_probability_per_day,
+            dest_cdf,
+            self._dest_nodes,
+            day_key(self.seed_value, "leave", day),
+            day_key(self.seed_value, "onward", day),
+            day_key(self.seed_value, "destination", day),
+            _chunks(),
+        ).sum(axis=0)
+        t4 = clock()
+        node_tally, link_tally = mv.travel(
+            pop.status,
+            pop.node,
+            pop.link,
+            pop.progress_km,
+            pop.destination,
+            pop.origin,
+            pop.flags,
+            pop.since_day,
+            np.uint16(min(day, 65535)),
+            self.graph.link_src,
+            self.graph.link_dst,
+            self.graph.link_length_km,
+            self.graph.link_speed_km_per_day,
+            self.routes.next_link,
+            self.routes.target_column,
+            self.policy.node_open,
+            self._forces_stop,
+            _chunks(),
+        )
+        t5 = clock()
+        at_node, on_link, by_status = self._census()
+        self.recorder.record_day(day, at_node, on_link, by_status, node_tally.sum(axis=0), link_tally.sum(axis=0), spawned, decided)
+        self._stock_persons = at_node * float(self.scale)
+        self.day += 1
+        if self.day >= self.days:
+            self.running = False
+        self.datacollector.collect(self)
+        t6 = clock()
+        for phase, seconds in zip(PHASES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5)):
+            self.timings[phase] += seconds
+
+    def run(self, until_day: int | None = None, progress=None) -> None:
+        """Simulate until ``until_day`` days have run (default: to the end).
+
+        ``progress`` is an optional callable taking the number of days just done.
+        """
+        until_day = self.days if until_day is None else min(int(until_day), self.days)
+        while self.day < until_day:
+            self.step()
+            if progress is not None:
+                progress(1)
+
+    def _masked_distances(self) -> np.ndarray:
+        distance = self.routes.distance_km[:, self._dest_columns].copy()
+        distance[self._dest_nodes, np.arange(len(self._dest_nodes))] = np.inf
+        return distance
+
+    def _spawn(self, day: int, dest_cdf: np.ndarray) -> int:
+        """New departures: persons owed so far / scale, rounded down, so totals are exact."""
+        for origin, steps in self._departure_steps.items():
+            for step_day, rate in steps:
+                if step_day == day:
+                    self.policy.departures_per_day[origin] = rate
+        owed_before = np.floor(self._departed_persons / self.scale)
+        self._departed_persons += self.policy.departures_per_day
+        counts = (np.floor(self._departed_persons / self.scale) - owed_before).astype(np.int64)
+        key = day_key(self.seed_value, "spawn", day)
+        total = 0
+        for origin in np.flatnonzero(counts):
+            new = self.population.add(int(counts[origin]), node=origin, origin=origin, status=IN_TRANSIT, since_day=min(day, 65535))
+            pop = self.population
+            mv.choose_destinations(new.start, new.stop - new.start, pop.node, pop.destination, dest_cdf, self._dest_nodes, key)
+            total += new.stop - new.start
+        return total
+
+    # -- events ---------------------------------------------------------------
+
+    def _apply_due_events(self, day: int) -> None:
+        due = [e for e in self.scenario.events if e.day_in(self.scenario.start_date) == day]
+        due += [e for e in self._injected if e.day_in(self.scenario.start_date) == day]
+        self._injected = [e for e in self._injected if e.day_in(self.scenario.start_date) != day]
+        for event in due:
+            event.apply(self)
+            self._routes_dirty |= event.changes_graph
+            self.event_log.append({"day": day, "date": self.scenario.date_of(day).isoformat(), "type": event.event_type, "description": event.describe(), "event": event.to_dict()})
+
+    def apply(self, event: Event | Mapping[str, Any]) -> Event:
+        """Inject an event at run time; it takes effect at the start of its day (default: the next day to run).
+
+        A mapping is validated exactly like a scenario event; a bad one raises
+        :class:`ScenarioError` and changes nothing.
+        """
+        raw = event.to_dict() if isinstance(event, Event) else dict(event)
+        if raw.get("date") is None and raw.get("day") is None:
+            raw["day"] = self.day
+        lines = LineMap("<event>")
+        names = _NodeLookup(self.scenario)
+        parsed = parse_event(raw, (), lines, names, set(self.graph.link_ids))
+        day = parsed.day_in(self.scenario.start_date)
+        if not self.day <= day < self.days:
+            raise ScenarioError(f"day {day} is not between the next day to run ({self.day}) and the last ({self.days - 1})", "<event>", field="day")
+        self._injected.append(parsed)
+        return parsed
+
+    def set_parameter(self, name: str, value: float) -> None:
+        """Change one behaviour parameter, ``module.name``, from now on."""
+        module, _, field = name.partition(".")
+        if module not in self.params:
+            raise ScenarioError(f"unknown parameter set '{module}'", field="name")
+        merged = {**dataclasses.asdict(self.params[module]), field: value}
+        self.params[module] = build_parameters(module, merged, lambda path, msg: ScenarioError(msg, field=name))
+
+    # -- results --------------------------------------------------------------
+
+    def tables(self):
+        """The run's tidy tables (pandas DataFrames, in persons) so far."""
+        return self.recorder.tables(self.scenario.start_date, self.scale)
+
+    def checkpoint(self, path: str | Path) -> Path:
+        """Save the whole state to ``path`` (a .npz of arrays plus JSON; no pickle)."""
+        from simulator.checkpoint import save_checkpoint
+
+        return save_checkpoint(self, Path(path))
+
+    @classmethod
+    def restore(cls, path: str | Path) -> MigrationModel:
+        """A model restored from :meth:`checkpoint`; running it on equals the uninterrupted run."""
+        from simulator.checkpoint import load_checkpoint
+
+        return load_checkpoint(cls, Path(path))
+
+
+class _NodeLookup:
+    """Node reference resolution for run-time events (same rules as scenario files)."""
+
+    def __init__(self, scenario: Scenario):
+        from simulator.scenario import _NodeNames
+
+        self._names = _NodeNames(scenario.nodes)
+
+    def resolve(self, ref, where):
+        return self._names.resolve(ref, where)

@@ -1,0 +1,133 @@
+"""Per-day counters of one run, and the tidy tables made from them.
+
+Counters are kept in agents (not persons) as int64 arrays indexed by day;
+tables multiply by the run's scale so they are always in persons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from models.state import DEAD, IN_TRANSIT, ON_LINK, RETURNED, SETTLED, WAITING
+from simulator.graph import CompiledGraph
+
+NODE_SERIES = ("people", "arrivals", "departures", "entries", "returns")
+TOTAL_SERIES = ("spawned", "onward_decisions", "return_decisions")
+
+
+class Recorder:
+    """Holds each day's counters; ``tables()`` turns them into DataFrames."""
+
+    def __init__(self, graph: CompiledGraph, days: int):
+        n, links = graph.n_nodes, graph.n_links
+        self.graph = graph
+        self.days = days
+        self.recorded_days = 0
+        self.node = {name: np.zeros((days, n), dtype=np.int64) for name in NODE_SERIES}
+        self.link_flow = np.zeros((days, links), dtype=np.int64)
+        self.link_people = np.zeros((days, links), dtype=np.int64)
+        self.status = np.zeros((days, 256), dtype=np.int64)
+        self.totals = {name: np.zeros(days, dtype=np.int64) for name in TOTAL_SERIES}
+        self.start_people = np.zeros(n, dtype=np.int64)
+        self.start_status = np.zeros(256, dtype=np.int64)
+
+    def record_start(self, at_node: np.ndarray, by_status: np.ndarray) -> None:
+        """The census on the start date, before day 0 runs."""
+        self.start_people[:] = at_node
+        self.start_status[:] = by_status
+
+    def record_day(self, day, at_node, on_link, by_status, node_tally, link_flow, spawned, decided) -> None:
+        """Store day ``day``'s census and flows (all in agents)."""
+        self.node["people"][day] = at_node
+        self.node["departures"][day] = node_tally[0]
+        self.node["entries"][day] = node_tally[1]
+        self.node["arrivals"][day] = node_tally[2]
+        self.node["returns"][day] = node_tally[3]
+        self.link_flow[day] = link_flow
+        self.link_people[day] = on_link
+        self.status[day] = by_status
+        self.totals["spawned"][day] = spawned
+        self.totals["onward_decisions"][day] = decided[0]
+        self.totals["return_decisions"][day] = decided[1]
+        self.recorded_days = day + 1
+
+    def state(self) -> dict[str, np.ndarray]:
+        """All counters as named arrays (for checkpoints)."""
+        out = {f"node_{k}": v for k, v in self.node.items()}
+        out.update({f"total_{k}": v for k, v in self.totals.items()})
+        out.update(
+            link_flow=self.link_flow,
+            link_people=self.link_people,
+            status=self.status,
+            start_people=self.start_people,
+            start_status=self.start_status,
+            recorded_days=np.array(self.recorded_days),
+        )
+        return out
+
+    def load(self, saved: dict[str, np.ndarray]) -> None:
+        """Restore counters saved by :meth:`state`."""
+        for k in self.node:
+            self.node[k][:] = saved[f"node_{k}"]
+        for k in self.totals:
+            self.totals[k][:] = saved[f"total_{k}"]
+        self.link_flow[:] = saved["link_flow"]
+        self.link_people[:] = saved["link_people"]
+        self.status[:] = saved["status"]
+        self.start_people[:] = saved["start_people"]
+        self.start_status[:] = saved["start_status"]
+        self.recorded_days = int(saved["recorded_days"])
+
+    def tables(self, start_date: dt.date, scale: int) -> dict[str, pd.DataFrame]:
+        """Tidy tables in persons: ``nodes``, ``links``, ``countries`` and ``totals``."""
+        g = self.graph
+        days = self.recorded_days
+        dates = pd.to_datetime([start_date + dt.timedelta(days=d) for d in range(days)])
+        n = g.n_nodes
+        nodes = pd.DataFrame(
+            {
+                "day": np.repeat(np.arange(days, dtype=np.int32), n),
+                "date": np.repeat(dates, n),
+                "node_id": np.tile(g.node_ids, days),
+                "iso3": np.tile(g.node_iso3, days),
+                **{name: self.node[name][:days].ravel() * scale for name in NODE_SERIES},
+            }
+        )
+        links_n = g.n_links
+        directed_ids = [g.link_ids[k // 2] for k in range(links_n)]
+        links = pd.DataFrame(
+            {
+                "day": np.repeat(np.arange(days, dtype=np.int32), links_n),
+                "date": np.repeat(dates, links_n),
+                "link_id": np.tile(directed_ids, days),
+                "from_node": np.tile(np.asarray(g.node_ids)[g.link_src], days),
+                "to_node": np.tile(np.asarray(g.node_ids)[g.link_dst], days),
+                "flow": self.link_flow[:days].ravel() * scale,
+                "people": self.link_people[:days].ravel() * scale,
+            }
+        )
+        countries = (
+            nodes.groupby(["day", "date", "iso3"], sort=True)[["people", "arrivals", "departures", "returns"]].sum().reset_index()
+        )
+        status = self.status[:days]
+        totals = pd.DataFrame(
+            {
+                "day": np.arange(days, dtype=np.int32),
+                "date": dates,
+                "settled": status[:, SETTLED] * scale,
+                "in_transit_at_nodes": status[:, IN_TRANSIT] * scale,
+                "waiting": status[:, WAITING] * scale,
+                "on_links": status[:, ON_LINK] * scale,
+                "returned": status[:, RETURNED] * scale,
+                "dead": status[:, DEAD] * scale,
+                "departures_new": self.totals["spawned"][:days] * scale,
+                "onward_decisions": self.totals["onward_decisions"][:days] * scale,
+                "return_decisions": self.totals["return_decisions"][:days] * scale,
+                "arrivals": self.node["arrivals"][:days].sum(axis=1) * scale,
+            }
+        )
+        totals["people_in_system"] = totals[["settled", "in_transit_at_nodes", "waiting", "on_links"]].sum(axis=1)
+        return {"nodes": nodes, "links": links, "countries": countries, "totals": totals}

@@ -1,0 +1,67 @@
+"""Route tables: next link and distance from every node to every target node.
+
+Computed with ``scipy.sparse.csgraph.dijkstra`` on the open part of the graph
+(links whose both ends are open nodes and which are themselves open), from the
+targets on the reversed graph, so one call gives every node's distance *to*
+each target and the next node on its shortest route.  Tables are recomputed
+only when an event changes the graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from simulator.graph import CompiledGraph
+
+
+@dataclass
+class RouteTables:
+    """Shortest routes towards each target node.
+
+    ``targets`` are node indices; ``target_column[node]`` is the column of a
+    node in the tables (-1 if it is not a target).  ``next_link[n, j]`` is the
+    directed link to take at node n towards target j (-1: none, or already
+    there) and ``distance_km[n, j]`` the route length (inf: unreachable).
+    """
+
+    targets: np.ndarray
+    target_column: np.ndarray
+    next_link: np.ndarray
+    distance_km: np.ndarray
+
+
+def compute_routes(graph: CompiledGraph, targets: np.ndarray, node_open: np.ndarray, link_open: np.ndarray) -> RouteTables:
+    """Route tables towards ``targets`` over open links into open nodes."""
+    n = graph.n_nodes
+    usable = (link_open != 0) & (node_open[graph.link_dst] != 0)
+    src = graph.link_src[usable]
+    dst = graph.link_dst[usable]
+    length = graph.link_length_km[usable].astype(np.float64)
+    ids = np.flatnonzero(usable)
+    # Keep the shortest of parallel links between the same two nodes.
+    order = np.lexsort((length, dst, src))
+    src, dst, length, ids = src[order], dst[order], length[order], ids[order]
+    first = np.ones(len(src), dtype=bool)
+    first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+    src, dst, length, ids = src[first], dst[first], length[first], ids[first]
+    # Reversed graph: an edge dst -> src, so distances from a target are distances to it.
+    reversed_graph = csr_matrix((length, (dst, src)), shape=(n, n))
+    link_of = csr_matrix((ids + 1, (src, dst)), shape=(n, n))
+    if len(targets):
+        dist, pred = dijkstra(reversed_graph, directed=True, indices=targets, return_predecessors=True)
+    else:
+        dist = np.zeros((0, n))
+        pred = np.zeros((0, n), dtype=np.int32)
+    distance_km = dist.T.copy()  # (n, targets)
+    next_node = pred.T  # next node from n towards target j, -9999 where none
+    next_link = np.full((n, len(targets)), -1, dtype=np.int32)
+    rows, cols = np.nonzero(next_node >= 0)
+    if len(rows):
+        next_link[rows, cols] = np.asarray(link_of[rows, next_node[rows, cols]]).ravel().astype(np.int32) - 1
+    target_column = np.full(n, -1, dtype=np.int32)
+    target_column[targets] = np.arange(len(targets), dtype=np.int32)
+    return RouteTables(targets=np.asarray(targets, dtype=np.int32), target_column=target_column, next_link=next_link, distance_km=distance_km)

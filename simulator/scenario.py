@@ -1,0 +1,319 @@
+"""Loading a scenario: YAML and CSV in, a validated, fully resolved Scenario out.
+
+Everything that can be wrong with a scenario is found here, before a run
+starts, and reported as one :class:`~simulator.errors.ScenarioError` naming the
+file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from models import PARAMETER_SETS
+from simulator.csvsource import read_csv_rows
+from simulator.errors import ScenarioError, suggestion
+from simulator.events import EVENT_TYPES, Event
+from simulator.schema import DepartureRow, LinkRow, NodeRow, ScenarioSpec, StockRow
+from simulator.validation import located_csv_error, located_error
+from simulator.yamlsource import LineMap, load_yaml_file
+
+DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "venezuela_2024.yaml"
+
+
+@dataclass
+class Scenario:
+    """A validated scenario with its graph, stocks, departures, parameters and events resolved."""
+
+    name: str
+    description: str
+    start_date: dt.date
+    days: int
+    seed: int
+    scale: int
+    nodes: list[NodeRow]
+    links: list[LinkRow]
+    stocks: dict[str, int]
+    departures: dict[str, list[tuple[int, float]]]
+    parameters: dict[str, Any]
+    events: list[Event]
+    source: str = "<inline>"
+    sha256: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def end_date(self) -> dt.date:
+        """The last simulated date."""
+        return self.start_date + dt.timedelta(days=self.days - 1)
+
+    def date_of(self, day: int) -> dt.date:
+        """Calendar date of simulation day ``day`` (day 0 is the start date)."""
+        return self.start_date + dt.timedelta(days=day)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scenario as one self-contained mapping (graph and tables inline).
+
+        Loading it with :func:`scenario_from_dict` gives the same scenario; this
+        is what checkpoints and run records store.
+        """
+        return {
+            "name": self.name,
+            "description": self.description,
+            "start_date": self.start_date.isoformat(),
+            "days": self.days,
+            "seed": self.seed,
+            "scale": self.scale,
+            "graph": {
+                "nodes": [n.model_dump(mode="json", exclude_none=True) for n in self.nodes],
+                "links": [lk.model_dump(mode="json", by_alias=True, exclude_none=True) for lk in self.links],
+            },
+            "initial_stocks": [{"node_id": k, "persons": v} for k, v in self.stocks.items()],
+            "departures": [
+                {"origin": origin, "series": [{"day": d, "persons_per_day": r} for d, r in steps]}
+                for origin, steps in self.departures.items()
+            ],
+            "parameters": {k: dataclasses.asdict(v) for k, v in self.parameters.items()},
+            "events": [e.to_dict() for e in self.events],
+        }
+
+
+def _table(
+    value: str | list[dict[str, Any]] | None,
+    key: str,
+    base_dir: Path,
+    lines: LineMap,
+    required: tuple[str, ...],
+    files: list[Path],
+) -> list[tuple[str, int, dict[str, Any]]]:
+    """Rows of an inline list or of a CSV file named relative to the YAML: (file, line, row)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [(lines.file, lines.line_of((*key.split("."), i)) or 0, row) for i, row in enumerate(value)]
+    path = (base_dir / value).resolve() if not Path(value).is_absolute() else Path(value)
+    shown = str(Path(lines.file).parent / value) if lines.file else value
+    if not path.is_file():
+        raise lines.error(tuple(key.split(".")), f"file not found: {shown}")
+    files.append(path)
+    return [(shown, line, row) for line, row in read_csv_rows(path, required, shown)]
+
+
+def _validate_row(model, file: str, line: int, row: dict[str, Any], lines: LineMap, path: tuple):
+    try:
+        return model.model_validate(row)
+    except pydantic.ValidationError as exc:
+        if file == lines.file:
+            raise located_error(exc, lines, path, model) from None
+        raise located_csv_error(exc, file, line, model) from None
+
+
+class _NodeNames:
+    """Resolves node references (id or exact name) with suggestions."""
+
+    def __init__(self, nodes: list[NodeRow]):
+        self.ids = {n.id: n for n in nodes}
+        self.by_name = {n.name: n.id for n in nodes}
+
+    def resolve(self, ref: str, where: ScenarioError) -> str:
+        if ref in self.ids:
+            return ref
+        if ref in self.by_name:
+            return self.by_name[ref]
+        hint = suggestion(ref, list(self.ids) + list(self.by_name))
+        where.message = f"'{ref}' is not a node{hint}"
+        raise where
+
+
+def _parameters(raw: dict[str, dict[str, Any]], lines: LineMap) -> dict[str, Any]:
+    result = {}
+    for module, values in raw.items():
+        if module not in PARAMETER_SETS:
+            raise lines.error(("parameters", module), f"unknown parameter set '{module}'{suggestion(module, PARAMETER_SETS)}")
+        result[module] = build_parameters(module, values or {}, lambda path, msg: lines.error(("parameters", module, *path), msg))
+    for module, cls in PARAMETER_SETS.items():
+        result.setdefault(module, cls())
+    return result
+
+
+def build_parameters(module: str, values: dict[str, Any], error) -> Any:
+    """A parameter dataclass of ``module`` from ``values``, checking names, types and ranges.
+
+    ``error(path, message)`` builds the exception to raise.
+    """
+    cls = PARAMETER_SETS[module]
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    if not isinstance(values, dict):
+        raise error((), "expected a mapping of parameter names to values")
+    checked = {}
+    for name, value in values.items():
+        if name not in fields:
+            raise error((name,), f"unknown parameter '{name}'{suggestion(name, fields)}")
+        f = fields[name]
+        if isinstance(f.default, bool):
+            if not isinstance(value, bool):
+                raise error((name,), f"expected true or false (got {value!r})")
+        elif isinstance(f.default, (int, float)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise error((name,), f"expected a number (got {value!r})")
+            low, high = f.metadata.get("low"), f.metadata.get("high")
+            if (low is not None and value < low) or (high is not None and value > high):
+                raise error((name,), f"{value!r} is outside the allowed range [{low}, {high}] {f.metadata.get('unit', '')}".rstrip())
+            value = type(f.default)(value) if isinstance(f.default, float) else value
+        checked[name] = value
+    return cls(**checked)
+
+
+def parse_event(raw: Any, index_path: tuple, lines: LineMap, names: _NodeNames, link_ids: set[str]) -> Event:
+    """Validate one event mapping against its registered type and the graph."""
+    if not isinstance(raw, dict):
+        raise lines.error(index_path, "an event must be a mapping with a 'type'")
+    kind = raw.get("type")
+    if kind not in EVENT_TYPES:
+        hint = suggestion(str(kind), EVENT_TYPES)
+        known = "" if hint else f" (known: {', '.join(sorted(EVENT_TYPES))})"
+        raise lines.error((*index_path, "type"), f"unknown event type '{kind}'{hint}{known}")
+    cls = EVENT_TYPES[kind]
+    try:
+        event = cls.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        raise located_error(exc, lines, index_path, cls) from None
+    updates = {}
+    for name in cls.node_fields:
+        value = getattr(event, name)
+        if value is None:
+            continue
+        if isinstance(value, list):
+            updates[name] = [
+                names.resolve(v, lines.error((*index_path, name, i), "")) for i, v in enumerate(value)
+            ]
+        else:
+            updates[name] = names.resolve(value, lines.error((*index_path, name), ""))
+    for name in cls.link_fields:
+        value = getattr(event, name)
+        if value not in link_ids:
+            raise lines.error((*index_path, name), f"'{value}' is not a link{suggestion(value, link_ids)}")
+    return event.model_copy(update=updates) if updates else event
+
+
+def _check_day(event_day: int, days: int, start: dt.date, lines: LineMap, path: tuple) -> None:
+    if not 0 <= event_day < days:
+        end = start + dt.timedelta(days=days - 1)
+        raise lines.error(path, f"date {start + dt.timedelta(days=event_day)} (day {event_day}) is outside the run ({start} to {end})")
+
+
+def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Path] | None = None) -> Scenario:
+    """Validate parsed scenario data (from YAML or :meth:`Scenario.to_dict`)."""
+    files = files if files is not None else []
+    if not isinstance(data, dict):
+        raise ScenarioError("a scenario must be a YAML mapping (name:, start_date:, days:, graph:, ...)", lines.file, 1)
+    try:
+        spec = ScenarioSpec.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise located_error(exc, lines, (), ScenarioSpec) from None
+
+    nodes: list[NodeRow] = []
+    seen: dict[str, str] = {}
+    for file, line, row in _table(spec.graph.nodes, "graph.nodes", base_dir, lines, ("id", "name", "iso3", "latitude", "longitude", "kind"), files):
+        node = _validate_row(NodeRow, file, line, row, lines, ("graph", "nodes", len(nodes)))
+        if node.id in seen:
+            raise ScenarioError(f"duplicate node id '{node.id}' (first at {seen[node.id]})", file, line, "id")
+        seen[node.id] = f"line {line}"
+        nodes.append(node)
+    if not nodes:
+        raise lines.error(("graph", "nodes"), "the graph has no nodes")
+    names = _NodeNames(nodes)
+
+    links: list[LinkRow] = []
+    link_seen: dict[str, int] = {}
+    for file, line, row in _table(spec.graph.links, "graph.links", base_dir, lines, ("id", "from", "to", "distance_km"), files):
+        link = _validate_row(LinkRow, file, line, row, lines, ("graph", "links", len(links)))
+        if link.id in link_seen:
+            raise ScenarioError(f"duplicate link id '{link.id}' (first at line {link_seen[link.id]})", file, line, "id")
+        link_seen[link.id] = line
+        ends = {}
+        for end in ("from", "to"):
+            ref = row[end]
+            ends[end] = names.resolve(str(ref).strip(), ScenarioError("", file, line, end))
+        if ends["from"] == ends["to"]:
+            raise ScenarioError(f"link '{link.id}' starts and ends at '{ends['from']}'", file, line, "to")
+        links.append(link.model_copy(update={"from_": ends["from"], "to": ends["to"]}))
+
+    stocks: dict[str, int] = {}
+    for file, line, row in _table(spec.initial_stocks, "initial_stocks", base_dir, lines, ("node_id", "persons"), files):
+        stock = _validate_row(StockRow, file, line, row, lines, ("initial_stocks", len(stocks)))
+        node_id = names.resolve(stock.node_id, ScenarioError("", file, line, "node_id"))
+        stocks[node_id] = stocks.get(node_id, 0) + stock.persons
+
+    departures: dict[str, list[tuple[int, float]]] = {}
+    for index, (file, line, row) in enumerate(_table(spec.departures, "departures", base_dir, lines, ("origin_id", "persons_per_day"), files)):
+        if "origin_id" in row and "origin" not in row:
+            row = {**row, "origin": row["origin_id"]}
+            row.pop("origin_id")
+        dep = _validate_row(DepartureRow, file, line, row, lines, ("departures", index))
+        origin = names.resolve(dep.origin_id, ScenarioError("", file, line, "origin"))
+        if dep.series is None:
+            steps = [(0, dep.persons_per_day)]
+        else:
+            steps = []
+            for j, point in enumerate(dep.series):
+                day = point.day if point.day is not None else (point.date - spec.start_date).days
+                if file == lines.file:
+                    _check_day(day, spec.days, spec.start_date, lines, ("departures", index, "series", j))
+                elif not 0 <= day < spec.days:
+                    raise ScenarioError(f"day {day} is outside the run", file, line, "series")
+                steps.append((day, point.persons_per_day))
+            steps.sort()
+        if origin in departures:
+            raise ScenarioError(f"departures from '{origin}' are given twice", file, line, "origin")
+        departures[origin] = steps
+
+    parameters = _parameters(spec.parameters, lines)
+
+    link_ids = {lk.id for lk in links}
+    events = []
+    for i, raw in enumerate(spec.events):
+        event = parse_event(raw, ("events", i), lines, names, link_ids)
+        _check_day(event.day_in(spec.start_date), spec.days, spec.start_date, lines, ("events", i, "date" if event.date else "day"))
+        events.append(event)
+
+    return Scenario(
+        name=spec.name,
+        description=spec.description,
+        start_date=spec.start_date,
+        days=spec.days,
+        seed=spec.seed,
+        scale=spec.scale,
+        nodes=nodes,
+        links=links,
+        stocks=stocks,
+        departures=departures,
+        parameters=parameters,
+        events=events,
+        source=lines.file,
+    )
+
+
+def load_scenario(path: str | Path | None = None) -> Scenario:
+    """Load and validate a scenario YAML file (the embedded default when ``path`` is None)."""
+    path = Path(path) if path is not None else DEFAULT_SCENARIO
+    data, lines = load_yaml_file(path)
+    files: list[Path] = [path]
+    scenario = scenario_from_data(data, lines, path.resolve().parent, files)
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.read_bytes())
+    scenario.sha256 = digest.hexdigest()
+    return scenario
+
+
+def scenario_from_dict(data: dict[str, Any], source: str = "<inline>") -> Scenario:
+    """Validate a scenario given as a mapping (for example :meth:`Scenario.to_dict`)."""
+    scenario = scenario_from_data(data, LineMap(source), Path("."))
+    scenario.sha256 = hashlib.sha256(repr(sorted(data.items(), key=lambda kv: kv[0])).encode()).hexdigest()
+    return scenario

@@ -1,0 +1,138 @@
+"""The scenario file's structure, validated strictly with pydantic.
+
+Every model forbids unknown keys.  Cross-references (node names, dates inside
+the run) are checked afterwards by :mod:`simulator.scenario`, which knows the
+graph and the run's dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from models.state import MODES, NODE_KINDS
+
+
+class Strict(BaseModel):
+    """Base of every scenario model: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class NodeRow(Strict):
+    """One place of the route graph (a row of nodes.csv, or an inline entry)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    country: str = ""
+    iso3: str = Field(min_length=3, max_length=3)
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    kind: str
+    attractiveness: float = Field(default=0.0, ge=0)
+    shelter_capacity_persons: int | None = Field(default=None, ge=0)
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        kind = value.strip().lower()
+        if kind not in NODE_KINDS:
+            raise ValueError(f"unknown node kind; expected one of {', '.join(sorted(NODE_KINDS))}")
+        return kind
+
+    @field_validator("shelter_capacity_persons", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+
+class LinkRow(Strict):
+    """One undirected link of the route graph; the engine makes both directions."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    id: str = Field(min_length=1)
+    from_: str = Field(alias="from", min_length=1)
+    to: str = Field(min_length=1)
+    distance_km: float = Field(gt=0)
+    mode: str = "road"
+    speed_km_per_day: float | None = Field(default=None, gt=0)
+
+    @field_validator("mode")
+    @classmethod
+    def _known_mode(cls, value: str) -> str:
+        mode = value.strip().lower()
+        if mode not in MODES:
+            raise ValueError(f"unknown mode; expected one of {', '.join(MODES)}")
+        return mode
+
+    @field_validator("speed_km_per_day", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+
+class StockRow(Strict):
+    """People already living at a node on the start date."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    node_id: str = Field(min_length=1)
+    persons: int = Field(ge=0)
+
+
+class RatePoint(Strict):
+    """From this date (or day) on, the origin's departures are this many persons per day."""
+
+    date: dt.date | None = None
+    day: int | None = Field(default=None, ge=0)
+    persons_per_day: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _one_of_date_day(self):
+        if (self.date is None) == (self.day is None):
+            raise ValueError("give exactly one of 'date' and 'day'")
+        return self
+
+
+class DepartureRow(Strict):
+    """New departures from one origin: a constant daily rate or a step series."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    origin_id: str = Field(min_length=1, alias="origin")
+    persons_per_day: float | None = Field(default=None, ge=0)
+    series: list[RatePoint] | None = None
+
+    @model_validator(mode="after")
+    def _rate_or_series(self):
+        if (self.persons_per_day is None) == (self.series is None):
+            raise ValueError("give exactly one of 'persons_per_day' and 'series'")
+        return self
+
+
+class GraphSpec(Strict):
+    """Where the route graph comes from: CSV paths (relative to the YAML) or inline rows."""
+
+    nodes: str | list[dict[str, Any]]
+    links: str | list[dict[str, Any]]
+
+
+class ScenarioSpec(Strict):
+    """The top level of a scenario file."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    start_date: dt.date
+    days: int = Field(ge=1, le=36500)
+    seed: int = Field(default=0, ge=0, lt=2**63)
+    scale: int = Field(default=1, ge=1)
+    graph: GraphSpec
+    initial_stocks: str | list[dict[str, Any]] | None = None
+    departures: str | list[dict[str, Any]] | None = None
+    parameters: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    events: list[dict[str, Any]] = Field(default_factory=list)
