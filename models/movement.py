@@ -39,7 +39,11 @@ class MovementParams:
     """Parameters of the default ruleset (scenario key ``parameters.movement``)."""
 
     leave_probability_origin_city_per_day: float = parameter(
-        1.0, "1/day", "Chance that a person in transit at an origin city leaves that day (new departures leave at once).", 0.0, 1.0
+        1.0,
+        "1/day",
+        "Chance that a person in transit at an origin city leaves that day (new departures leave at once).",
+        0.0,
+        1.0,
     )
     leave_probability_transit_hub_per_day: float = parameter(
         0.5, "1/day", "Chance that a person in transit at a transit hub leaves that day (mean stop 2 days).", 0.0, 1.0

@@ -252,14 +252,16 @@ class MigrationModel(mesa.Model):
         )
         t5 = clock()
         at_node, on_link, by_status = self._census()
-        self.recorder.record_day(day, at_node, on_link, by_status, node_tally.sum(axis=0), link_tally.sum(axis=0), spawned, decided)
+        self.recorder.record_day(
+            day, at_node, on_link, by_status, node_tally.sum(axis=0), link_tally.sum(axis=0), spawned, decided
+        )
         self._stock_persons = at_node * float(self.scale)
         self.day += 1
         if self.day >= self.days:
             self.running = False
         self.datacollector.collect(self)
         t6 = clock()
-        for phase, seconds in zip(PHASES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5)):
+        for phase, seconds in zip(PHASES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5), strict=True):
             self.timings[phase] += seconds
 
     def run(self, until_day: int | None = None, progress=None) -> None:
@@ -290,7 +292,9 @@ class MigrationModel(mesa.Model):
         key = day_key(self.seed_value, "spawn", day)
         total = 0
         for origin in np.flatnonzero(counts):
-            new = self.population.add(int(counts[origin]), node=origin, origin=origin, status=IN_TRANSIT, since_day=min(day, 65535))
+            new = self.population.add(
+                int(counts[origin]), node=origin, origin=origin, status=IN_TRANSIT, since_day=min(day, 65535)
+            )
             pop = self.population
             mv.choose_destinations(new.start, new.stop - new.start, pop.node, pop.destination, dest_cdf, self._dest_nodes, key)
             total += new.stop - new.start
@@ -305,7 +309,15 @@ class MigrationModel(mesa.Model):
         for event in due:
             event.apply(self)
             self._routes_dirty |= event.changes_graph
-            self.event_log.append({"day": day, "date": self.scenario.date_of(day).isoformat(), "type": event.event_type, "description": event.describe(), "event": event.to_dict()})
+            self.event_log.append(
+                {
+                    "day": day,
+                    "date": self.scenario.date_of(day).isoformat(),
+                    "type": event.event_type,
+                    "description": event.describe(),
+                    "event": event.to_dict(),
+                }
+            )
 
     def apply(self, event: Event | Mapping[str, Any]) -> Event:
         """Inject an event at run time; it takes effect at the start of its day (default: the next day to run).
@@ -321,7 +333,11 @@ class MigrationModel(mesa.Model):
         parsed = parse_event(raw, (), lines, names, set(self.graph.link_ids))
         day = parsed.day_in(self.scenario.start_date)
         if not self.day <= day < self.days:
-            raise ScenarioError(f"day {day} is not between the next day to run ({self.day}) and the last ({self.days - 1})", "<event>", field="day")
+            raise ScenarioError(
+                f"day {day} is not between the next day to run ({self.day}) and the last ({self.days - 1})",
+                "<event>",
+                field="day",
+            )
         self._injected.append(parsed)
         return parsed
 

@@ -110,7 +110,7 @@ def run_record(model, wall_seconds: float, out_dir: str | None = None) -> dict[s
             "numpy": np.__version__,
             "numba": numba.__version__,
         },
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
 
 

@@ -64,4 +64,6 @@ def compute_routes(graph: CompiledGraph, targets: np.ndarray, node_open: np.ndar
         next_link[rows, cols] = np.asarray(link_of[rows, next_node[rows, cols]]).ravel().astype(np.int32) - 1
     target_column = np.full(n, -1, dtype=np.int32)
     target_column[targets] = np.arange(len(targets), dtype=np.int32)
-    return RouteTables(targets=np.asarray(targets, dtype=np.int32), target_column=target_column, next_link=next_link, distance_km=distance_km)
+    return RouteTables(
+        targets=np.asarray(targets, dtype=np.int32), target_column=target_column, next_link=next_link, distance_km=distance_km
+    )

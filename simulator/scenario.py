@@ -135,7 +135,9 @@ def _parameters(raw: dict[str, dict[str, Any]], lines: LineMap) -> dict[str, Any
     for module, values in raw.items():
         if module not in PARAMETER_SETS:
             raise lines.error(("parameters", module), f"unknown parameter set '{module}'{suggestion(module, PARAMETER_SETS)}")
-        result[module] = build_parameters(module, values or {}, lambda path, msg: lines.error(("parameters", module, *path), msg))
+        result[module] = build_parameters(
+            module, values or {}, lambda path, msg, m=module: lines.error(("parameters", m, *path), msg)
+        )
     for module, cls in PARAMETER_SETS.items():
         result.setdefault(module, cls())
     return result
@@ -163,7 +165,9 @@ def build_parameters(module: str, values: dict[str, Any], error) -> Any:
                 raise error((name,), f"expected a number (got {value!r})")
             low, high = f.metadata.get("low"), f.metadata.get("high")
             if (low is not None and value < low) or (high is not None and value > high):
-                raise error((name,), f"{value!r} is outside the allowed range [{low}, {high}] {f.metadata.get('unit', '')}".rstrip())
+                raise error(
+                    (name,), f"{value!r} is outside the allowed range [{low}, {high}] {f.metadata.get('unit', '')}".rstrip()
+                )
             value = type(f.default)(value) if isinstance(f.default, float) else value
         checked[name] = value
     return cls(**checked)
@@ -189,9 +193,7 @@ def parse_event(raw: Any, index_path: tuple, lines: LineMap, names: _NodeNames, 
         if value is None:
             continue
         if isinstance(value, list):
-            updates[name] = [
-                names.resolve(v, lines.error((*index_path, name, i), "")) for i, v in enumerate(value)
-            ]
+            updates[name] = [names.resolve(v, lines.error((*index_path, name, i), "")) for i, v in enumerate(value)]
         else:
             updates[name] = names.resolve(value, lines.error((*index_path, name), ""))
     for name in cls.link_fields:
@@ -204,7 +206,9 @@ def parse_event(raw: Any, index_path: tuple, lines: LineMap, names: _NodeNames, 
 def _check_day(event_day: int, days: int, start: dt.date, lines: LineMap, path: tuple) -> None:
     if not 0 <= event_day < days:
         end = start + dt.timedelta(days=days - 1)
-        raise lines.error(path, f"date {start + dt.timedelta(days=event_day)} (day {event_day}) is outside the run ({start} to {end})")
+        raise lines.error(
+            path, f"date {start + dt.timedelta(days=event_day)} (day {event_day}) is outside the run ({start} to {end})"
+        )
 
 
 def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Path] | None = None) -> Scenario:
@@ -219,7 +223,9 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
 
     nodes: list[NodeRow] = []
     seen: dict[str, str] = {}
-    for file, line, row in _table(spec.graph.nodes, "graph.nodes", base_dir, lines, ("id", "name", "iso3", "latitude", "longitude", "kind"), files):
+    for file, line, row in _table(
+        spec.graph.nodes, "graph.nodes", base_dir, lines, ("id", "name", "iso3", "latitude", "longitude", "kind"), files
+    ):
         node = _validate_row(NodeRow, file, line, row, lines, ("graph", "nodes", len(nodes)))
         if node.id in seen:
             raise ScenarioError(f"duplicate node id '{node.id}' (first at {seen[node.id]})", file, line, "id")
@@ -251,7 +257,9 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
         stocks[node_id] = stocks.get(node_id, 0) + stock.persons
 
     departures: dict[str, list[tuple[int, float]]] = {}
-    for index, (file, line, row) in enumerate(_table(spec.departures, "departures", base_dir, lines, ("origin_id", "persons_per_day"), files)):
+    for index, (file, line, row) in enumerate(
+        _table(spec.departures, "departures", base_dir, lines, ("origin_id", "persons_per_day"), files)
+    ):
         if "origin_id" in row and "origin" not in row:
             row = {**row, "origin": row["origin_id"]}
             row.pop("origin_id")
@@ -279,7 +287,9 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
     events = []
     for i, raw in enumerate(spec.events):
         event = parse_event(raw, ("events", i), lines, names, link_ids)
-        _check_day(event.day_in(spec.start_date), spec.days, spec.start_date, lines, ("events", i, "date" if event.date else "day"))
+        _check_day(
+            event.day_in(spec.start_date), spec.days, spec.start_date, lines, ("events", i, "date" if event.date else "day")
+        )
         events.append(event)
 
     return Scenario(

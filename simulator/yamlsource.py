@@ -60,9 +60,7 @@ def _reject_duplicate_keys(node: yaml.Node, file: str) -> None:
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key in seen:
-                raise ScenarioError(
-                    f"duplicate key '{key}' (first at line {seen[key]})", file, key_node.start_mark.line + 1
-                )
+                raise ScenarioError(f"duplicate key '{key}' (first at line {seen[key]})", file, key_node.start_mark.line + 1)
             seen[key] = key_node.start_mark.line + 1
             _reject_duplicate_keys(value_node, file)
     elif isinstance(node, yaml.SequenceNode):

@@ -17,7 +17,15 @@ def scenarios(draw):
     n = draw(st.integers(3, 9))
     kinds = ["origin city"] + [draw(st.sampled_from(KINDS[1:])) for _ in range(n - 2)] + ["destination city"]
     nodes = [
-        {"id": f"N{i}", "name": f"Place {i}", "iso3": draw(st.sampled_from(["AAA", "BBB"])), "latitude": 0, "longitude": i, "kind": kinds[i], "attractiveness": draw(st.sampled_from([0, 0.5, 2.0]))}
+        {
+            "id": f"N{i}",
+            "name": f"Place {i}",
+            "iso3": draw(st.sampled_from(["AAA", "BBB"])),
+            "latitude": 0,
+            "longitude": i,
+            "kind": kinds[i],
+            "attractiveness": draw(st.sampled_from([0, 0.5, 2.0])),
+        }
         for i in range(n)
     ]
     links = [{"id": f"L{i}", "from": f"N{i}", "to": f"N{i + 1}", "distance_km": draw(st.integers(5, 900))} for i in range(n - 1)]

@@ -17,7 +17,15 @@ def _line(distances, kinds=None, speed=None):
     names = ["O"] + [f"N{i}" for i in range(1, n - 1)] + ["D"]
     kinds = kinds or (["origin city"] + ["transit hub"] * (n - 2) + ["destination city"])
     nodes = [
-        {"id": names[i], "name": names[i], "iso3": "AAA", "latitude": 0, "longitude": i, "kind": kinds[i], "attractiveness": 1.0 if i == n - 1 else 0}
+        {
+            "id": names[i],
+            "name": names[i],
+            "iso3": "AAA",
+            "latitude": 0,
+            "longitude": i,
+            "kind": kinds[i],
+            "attractiveness": 1.0 if i == n - 1 else 0,
+        }
         for i in range(n)
     ]
     links = [{"id": f"L{i}", "from": names[i], "to": names[i + 1], "distance_km": d} for i, d in enumerate(distances)]
@@ -66,8 +74,13 @@ def test_reception_station_stops_travellers():
 def test_closed_node_is_never_entered():
     # Two routes from O to D: a short one through C and a long one through B.
     data = tiny_data()
-    data["graph"]["nodes"].append({"id": "B", "name": "Bypass", "iso3": "COL", "latitude": 6, "longitude": -70, "kind": "transit hub"})
-    data["graph"]["links"] += [{"id": "L4", "from": "O", "to": "B", "distance_km": 900}, {"id": "L5", "from": "B", "to": "D", "distance_km": 900}]
+    data["graph"]["nodes"].append(
+        {"id": "B", "name": "Bypass", "iso3": "COL", "latitude": 6, "longitude": -70, "kind": "transit hub"}
+    )
+    data["graph"]["links"] += [
+        {"id": "L4", "from": "O", "to": "B", "distance_km": 900},
+        {"id": "L5", "from": "B", "to": "D", "distance_km": 900},
+    ]
     data["events"] = [{"type": "close_node", "day": 0, "node": "H"}]
     data["initial_stocks"] = []
     model = MigrationModel(scenario=data, days=10)

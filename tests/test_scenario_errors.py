@@ -43,7 +43,11 @@ def test_out_of_range_value(write_scenario):
     data = tiny_data()
     data["parameters"] = {"movement": {"onward_probability_per_day": 3}}
     path = write_scenario(data)
-    _assert_cli_error(path, _line_of(path, "onward_probability_per_day"), "parameters.movement.onward_probability_per_day: 3 is outside the allowed range")
+    _assert_cli_error(
+        path,
+        _line_of(path, "onward_probability_per_day"),
+        "parameters.movement.onward_probability_per_day: 3 is outside the allowed range",
+    )
 
 
 def test_unknown_parameter(write_scenario):
@@ -106,7 +110,10 @@ def test_missing_csv_and_bad_csv_cell(tmp_path):
     (tmp_path / "nodes.csv").write_text(good.replace("4,-74", "4,north"))
     result = run_cli("check", str(scenario))
     assert result.returncode == 2
-    assert result.stderr.strip() == f"migsim: error: {tmp_path / 'nodes.csv'}:3: longitude: Input should be a valid number, unable to parse string as a number (got 'north')"
+    assert (
+        result.stderr.strip()
+        == f"migsim: error: {tmp_path / 'nodes.csv'}:3: longitude: Input should be a valid number, unable to parse string as a number (got 'north')"
+    )
 
 
 def test_python_api_raises_scenario_error(write_scenario):
