@@ -4,10 +4,14 @@
 that declares that module's parameters, defaults and units.
 """
 
+from models.crossings import CrossingParams
+from models.information import InformationParams
 from models.movement import MovementParams
 
 PARAMETER_SETS = {
     "movement": MovementParams,
+    "information": InformationParams,
+    "crossings": CrossingParams,
 }
 
-__all__ = ["PARAMETER_SETS", "MovementParams"]
+__all__ = ["PARAMETER_SETS", "CrossingParams", "InformationParams", "MovementParams"]

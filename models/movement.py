@@ -30,6 +30,18 @@ import numpy as np
 from numba import njit, prange
 
 from models import state
+from models.crossings import (
+    BLOCKED,
+    CROSSED_IRREGULAR,
+    T_BLOCKED,
+    T_DEATH,
+    T_DOCUMENTS,
+    T_IRREGULAR,
+    T_REGULAR,
+    crossing_decision,
+    incident,
+)
+from models.information import TOPIC_ALTERNATIVES, TOPIC_RISK, TOPIC_SERVICES, knowledge_now
 from models.params import parameter
 from models.rng import uniform
 
@@ -171,32 +183,52 @@ def decide(
     destination,
     origin,
     flags,
+    knowledge,
+    info_day,
+    today,
+    fade_pow,
     leave_probability,
     onward_probability,
     return_probability,
     dest_cdf,
     dest_nodes,
+    desist_probability,
+    services_reduction,
+    misinformation_weight,
     key_leave,
     key_onward,
     key_destination,
+    key_desist,
     n_chunks,
 ):
     """The decide phase: who leaves their node today, and where settled movers go.
 
     ``leave_probability`` and ``onward_probability`` are per node (1/day);
-    ``return_probability`` is a scalar (1/day).  Sets ``status`` to DEPARTING
-    for agents who leave.  Returns per-chunk counts (n_chunks, 2) of onward
-    moves and returns decided today.
+    ``return_probability`` is a scalar (1/day).  A person about to leave its
+    origin for the first time may stay instead (chance ``desist_probability``
+    per day times its knowledge of local alternatives); a settled person's
+    onward movement falls with its knowledge of regularisation and services
+    where it lives (``services_reduction``) and rises with misinformation about
+    them.  Sets ``status`` to DEPARTING for agents who leave.  Returns
+    per-chunk counts (n_chunks, 3): onward moves, returns, and people who
+    stayed at origin.
     """
     n = status.shape[0]
-    decided = np.zeros((n_chunks, 2), dtype=np.int64)
+    decided = np.zeros((n_chunks, 3), dtype=np.int64)
     for c in prange(n_chunks):
         start = c * n // n_chunks
         stop = (c + 1) * n // n_chunks
         for i in range(start, stop):
             s = status[i]
             if s == state.IN_TRANSIT:
-                if uniform(key_leave, i, 0) < leave_probability[node[i]]:
+                here = node[i]
+                if here == origin[i] and (flags[i] & state.FLAG_LEFT_ORIGIN) == 0 and desist_probability > 0.0:
+                    know = knowledge_now(knowledge[i, TOPIC_ALTERNATIVES], info_day[i], today, fade_pow)
+                    if know > 0.0 and uniform(key_desist, i, 0) < desist_probability * know / 100.0:
+                        status[i] = state.STAYED
+                        decided[c, 2] += 1
+                        continue
+                if uniform(key_leave, i, 0) < leave_probability[here]:
                     status[i] = state.DEPARTING
             elif s == state.SETTLED:
                 here = node[i]
@@ -207,13 +239,30 @@ def decide(
                         flags[i] |= state.FLAG_RETURNING
                         status[i] = state.DEPARTING
                         decided[c, 1] += 1
-                elif u < return_probability + onward_probability[here]:
+                    continue
+                onward = onward_probability[here]
+                if onward > 0.0 and services_reduction + misinformation_weight > 0.0:
+                    know = knowledge_now(knowledge[i, TOPIC_SERVICES], info_day[i], today, fade_pow)
+                    if know > 0.0:
+                        onward *= 1.0 - services_reduction * know / 100.0
+                    else:
+                        onward *= 1.0 - misinformation_weight * know / 100.0
+                if u < return_probability + onward:
                     k = _pick(dest_cdf[here], uniform(key_destination, i, 0))
                     if k >= 0 and dest_nodes[k] != here:
                         destination[i] = dest_nodes[k]
                         status[i] = state.DEPARTING
                         decided[c, 0] += 1
     return decided
+
+
+@njit(cache=True, inline="always")
+def _stop(i, at, status, node, link, progress_km, since_day, today):
+    node[i] = at
+    link[i] = -1
+    progress_km[i] = 0.0
+    status[i] = state.IN_TRANSIT
+    since_day[i] = today
 
 
 @njit(cache=True, parallel=True)
@@ -226,7 +275,12 @@ def travel(
     origin,
     flags,
     since_day,
+    documents,
+    knowledge,
+    info_day,
+    risk_base,
     today,
+    fade_pow,
     link_src,
     link_dst,
     link_length_km,
@@ -235,6 +289,13 @@ def travel(
     target_column,
     node_open,
     node_forces_stop,
+    link_crossing,
+    crossing_regular_open,
+    crossing_documents_required,
+    crossing_irregular_open,
+    crossing_risks,
+    crossing_params,
+    key_crossing,
     n_chunks,
 ):
     """The move phase: departing agents take the road, travellers advance.
@@ -242,16 +303,33 @@ def travel(
     ``next_link[n, target_column[d]]`` is the directed link to take from node n
     towards destination d (-1: none).  Time is counted in days: a link of
     length L at speed v takes L / v days, so an agent can cross several short
-    links in one day and spends several days on a long one.
+    links in one day and spends several days on a long one.  Before taking a
+    link that is a border crossing (``link_crossing >= 0``) the agent decides
+    how to cross (:func:`models.crossings.crossing_decision`) or stops.
+
+    ``crossing_params`` = (irregular probability, risk deterrence, regular
+    preference, documents chance uninformed, informed, trafficking avoidance,
+    risk knowledge weight, misinformation weight).
 
     Returns per-chunk tallies: (left, entered, arrived, returned) per node with
-    shape (n_chunks, 4, nodes), and links entered per link (n_chunks, links).
+    shape (n_chunks, 4, nodes), links entered per link (n_chunks, links), and
+    per crossing (n_chunks, crossings, len(TALLY)).
     """
     n = status.shape[0]
     n_nodes = node_open.shape[0]
     n_links = link_src.shape[0]
+    n_crossings = crossing_regular_open.shape[0]
     node_tally = np.zeros((n_chunks, 4, n_nodes), dtype=np.int64)
     link_tally = np.zeros((n_chunks, n_links), dtype=np.int64)
+    crossing_tally = np.zeros((n_chunks, max(n_crossings, 1), 8), dtype=np.int64)
+    irregular_p = crossing_params[0]
+    deterrence = crossing_params[1]
+    preference = crossing_params[2]
+    docs_uninformed = crossing_params[3]
+    docs_informed = crossing_params[4]
+    avoidance = crossing_params[5]
+    risk_weight = crossing_params[6]
+    misinformation_weight = crossing_params[7]
     for c in prange(n_chunks):
         start = c * n // n_chunks
         stop = (c + 1) * n // n_chunks
@@ -260,6 +338,7 @@ def travel(
             if s != state.DEPARTING and s != state.ON_LINK:
                 continue
             goal = destination[i]
+            hop = 0
             if s == state.DEPARTING:
                 here = node[i]
                 col = target_column[goal] if goal >= 0 else -1
@@ -267,6 +346,35 @@ def travel(
                 if nxt < 0:
                     status[i] = state.IN_TRANSIT
                     continue
+                x = link_crossing[nxt]
+                if x >= 0:
+                    how, obtained = crossing_decision(
+                        i, x, hop, documents, knowledge, info_day, risk_base, today, fade_pow, risk_weight,
+                        misinformation_weight, crossing_regular_open, crossing_documents_required,
+                        crossing_irregular_open, irregular_p, deterrence, preference, docs_uninformed, docs_informed,
+                        key_crossing,
+                    )  # fmt: skip
+                    if obtained:
+                        crossing_tally[c, x, T_DOCUMENTS] += 1
+                    if how == BLOCKED:
+                        crossing_tally[c, x, T_BLOCKED] += 1
+                        status[i] = state.IN_TRANSIT
+                        continue
+                    if how == CROSSED_IRREGULAR:
+                        crossing_tally[c, x, T_IRREGULAR] += 1
+                        flags[i] |= state.FLAG_CROSSED_IRREGULARLY
+                        know_risk = knowledge_now(knowledge[i, TOPIC_RISK], info_day[i], today, fade_pow)
+                        hit = incident(i, x, hop, crossing_risks, know_risk, avoidance, key_crossing)
+                        if hit >= 0:
+                            crossing_tally[c, x, T_DEATH + hit] += 1
+                        if hit == 0:
+                            status[i] = state.DEAD
+                            continue
+                    else:
+                        crossing_tally[c, x, T_REGULAR] += 1
+                    hop += 1
+                if here == origin[i]:
+                    flags[i] |= state.FLAG_LEFT_ORIGIN
                 node_tally[c, 0, here] += 1
                 link_tally[c, nxt] += 1
                 link[i] = nxt
@@ -286,11 +394,7 @@ def travel(
                 if node_open[reached] == 0:
                     # Closed ahead: turn back and wait at the link's start for a new route.
                     back = link_src[current]
-                    node[i] = back
-                    link[i] = -1
-                    progress_km[i] = 0.0
-                    status[i] = state.IN_TRANSIT
-                    since_day[i] = today
+                    _stop(i, back, status, node, link, progress_km, since_day, today)
                     node_tally[c, 1, back] += 1
                     break
                 node[i] = reached
@@ -309,16 +413,43 @@ def travel(
                     break
                 nxt = next_link[reached, target_column[goal]]
                 if nxt < 0 or node_forces_stop[reached] != 0 or time_left_days <= 0.0:
-                    link[i] = -1
-                    progress_km[i] = 0.0
-                    status[i] = state.IN_TRANSIT
-                    since_day[i] = today
+                    _stop(i, reached, status, node, link, progress_km, since_day, today)
                     node_tally[c, 1, reached] += 1
                     break
+                x = link_crossing[nxt]
+                if x >= 0:
+                    how, obtained = crossing_decision(
+                        i, x, hop, documents, knowledge, info_day, risk_base, today, fade_pow, risk_weight,
+                        misinformation_weight, crossing_regular_open, crossing_documents_required,
+                        crossing_irregular_open, irregular_p, deterrence, preference, docs_uninformed, docs_informed,
+                        key_crossing,
+                    )  # fmt: skip
+                    if obtained:
+                        crossing_tally[c, x, T_DOCUMENTS] += 1
+                    if how == BLOCKED:
+                        crossing_tally[c, x, T_BLOCKED] += 1
+                        _stop(i, reached, status, node, link, progress_km, since_day, today)
+                        node_tally[c, 1, reached] += 1
+                        break
+                    if how == CROSSED_IRREGULAR:
+                        crossing_tally[c, x, T_IRREGULAR] += 1
+                        flags[i] |= state.FLAG_CROSSED_IRREGULARLY
+                        know_risk = knowledge_now(knowledge[i, TOPIC_RISK], info_day[i], today, fade_pow)
+                        hit = incident(i, x, hop, crossing_risks, know_risk, avoidance, key_crossing)
+                        if hit >= 0:
+                            crossing_tally[c, x, T_DEATH + hit] += 1
+                        if hit == 0:
+                            link[i] = -1
+                            progress_km[i] = 0.0
+                            status[i] = state.DEAD
+                            break
+                    else:
+                        crossing_tally[c, x, T_REGULAR] += 1
+                    hop += 1
                 link_tally[c, nxt] += 1
                 link[i] = nxt
                 progress_km[i] = 0.0
-    return node_tally, link_tally
+    return node_tally, link_tally, crossing_tally
 
 
 @njit(cache=True, parallel=True)

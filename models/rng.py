@@ -34,6 +34,9 @@ STREAMS = {
     "incident": 10,
     "survey": 11,
     "synthesis": 12,
+    "word_of_mouth": 13,
+    "documents": 14,
+    "desist": 15,
 }
 
 

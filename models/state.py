@@ -13,7 +13,8 @@ ON_LINK = 3  # travelling along a directed link
 WAITING = 4  # queued at a crossing (border policies)
 FIRST_TERMINAL = 10
 RETURNED = 10  # went back to its origin and left the system
-DEAD = 11
+DEAD = 11  # died on the way (an incident on an irregular crossing)
+STAYED = 12  # gave up leaving before departure (took up a local alternative)
 
 STATUS_NAMES = {
     SETTLED: "settled",
@@ -23,10 +24,24 @@ STATUS_NAMES = {
     WAITING: "waiting",
     RETURNED: "returned",
     DEAD: "dead",
+    STAYED: "stayed",
 }
 
 # Agent flags (uint8 bit field)
 FLAG_RETURNING = 1  # heading back to its origin
+FLAG_INTERNET = 2  # has internet access (reachable by social media)
+FLAG_REGULAR_STATUS = 4  # holds regular status where it lives
+FLAG_LEFT_ORIGIN = 8  # has left its origin city at least once
+FLAG_CROSSED_IRREGULARLY = 16  # has crossed a border irregularly at least once
+
+# Documents held (uint8, ordered: a crossing that requires level L admits levels >= L)
+DOCUMENTS = {"none": 0, "id": 1, "passport": 2, "visa": 3}
+
+# Information topics (one int8 knowledge array each, -100..100; negative = misinformation)
+TOPICS = ("regular_channels", "route_risks", "local_alternatives", "destination_services")
+
+# Information channels (kinds of source), each with its own reach mechanics and trust array
+CHANNELS = ("social_media", "information_centre", "community_outreach", "mass_media", "word_of_mouth")
 
 # Node kinds (int8), the vocabulary of the route graph
 ORIGIN_CITY = 0

@@ -36,6 +36,8 @@ def save_checkpoint(model, path: Path) -> Path:
         "day": model.day,
         "parameters": {k: dataclasses.asdict(v) for k, v in model.params.items()},
         "injected": [e.to_dict() for e in model._injected],
+        "streams": [[int(o), int(g), [[int(d), float(r)] for d, r in steps]] for o, g, steps in model._streams],
+        "information": model.information.state(),
         "event_log": model.event_log,
         "timings": model.timings,
     }
@@ -44,8 +46,10 @@ def save_checkpoint(model, path: Path) -> Path:
     arrays.update(
         policy_node_open=model.policy.node_open,
         policy_link_open=model.policy.link_open,
-        policy_departures_per_day=model.policy.departures_per_day,
+        policy_departure_factor=model.policy.departure_factor,
+        stream_rate=model._stream_rate,
         departed_persons=model._departed_persons,
+        **{f"crossing_{k}": v for k, v in model.crossings.policy_state().items()},
         meta_json=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -83,8 +87,13 @@ def load_checkpoint(model_class, path: Path):
     model.recorder.load({k[len("rec_") :]: v for k, v in arrays.items() if k.startswith("rec_")})
     model.policy.node_open[:] = arrays["policy_node_open"]
     model.policy.link_open[:] = arrays["policy_link_open"]
-    model.policy.departures_per_day[:] = arrays["policy_departures_per_day"]
-    model._departed_persons[:] = arrays["departed_persons"]
+    model.policy.departure_factor[:] = arrays["policy_departure_factor"]
+    model._streams = [(o, g, [(d, r) for d, r in steps]) for o, g, steps in meta["streams"]]
+    model._stream_rate = arrays["stream_rate"].copy()
+    model._departed_persons = arrays["departed_persons"].copy()
+    for name, array in model.crossings.policy_state().items():
+        array[:] = arrays[f"crossing_{name}"]
+    model.information.load(meta["information"])
     model.day = meta["day"]
     model.running = model.day < model.days
     model.event_log = meta["event_log"]

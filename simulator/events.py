@@ -41,6 +41,8 @@ class Event(Strict):
     node_fields: ClassVar[tuple[str, ...]] = ()
     #: Field names whose values are link ids.
     link_fields: ClassVar[tuple[str, ...]] = ()
+    #: Whether its link fields must name links that cross a border.
+    requires_border_link: ClassVar[bool] = False
     #: Whether applying it changes the route graph (route tables are then recomputed).
     changes_graph: ClassVar[bool] = False
 
@@ -54,6 +56,28 @@ class Event(Strict):
         if (self.date is None) == (self.day is None):
             raise ValueError("give exactly one of 'date' and 'day'")
         return self
+
+    def resolved(self, resolve) -> Event:
+        """This event with its node references replaced by node ids.
+
+        ``resolve(reference, path)`` returns the node id of a reference (id or
+        name) found at ``path`` (a tuple of field names and indices below the
+        event) or raises a located error.  Event types with nested node
+        references override this.
+        """
+        updates = {}
+        for name in self.node_fields:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if isinstance(value, list):
+                updates[name] = [resolve(v, (name, i)) for i, v in enumerate(value)]
+            else:
+                updates[name] = resolve(value, (name,))
+        return self.model_copy(update=updates) if updates else self
+
+    def check(self, days: int, start_date: dt.date, groups: list[str], error) -> None:
+        """Further checks needing the run's dates or groups; ``error(path, message)`` builds the exception."""
 
     def day_in(self, start_date: dt.date) -> int:
         """The simulation day on which this event takes effect."""
@@ -136,17 +160,19 @@ class OpenLink(Event):
 
 @register_event("set_departures")
 class SetDepartures(Event):
-    """From this day on, new departures from an origin run at a new daily rate."""
+    """From this day on (until the next step of its series), departures from an origin run at a new rate."""
 
     node_fields = ("origin",)
     origin: str
+    group: str | None = None
     persons_per_day: float = Field(ge=0)
 
     def apply(self, model) -> None:
-        model.policy.departures_per_day[model.graph.index(self.origin)] = self.persons_per_day
+        model.set_departure_rate(self.origin, self.group, self.persons_per_day)
 
     def describe(self) -> str:
-        return f"departures from {self.origin} become {self.persons_per_day:,.0f} persons/day"
+        who = f" ({self.group})" if self.group else ""
+        return f"departures{who} from {self.origin} become {self.persons_per_day:,.0f} persons/day"
 
 
 @register_event("scale_departures")
@@ -158,12 +184,12 @@ class ScaleDepartures(Event):
     origins: list[str] | None = None
 
     def apply(self, model) -> None:
-        rates = model.policy.departures_per_day
+        factor = model.policy.departure_factor
         if self.origins is None:
-            rates *= self.factor
+            factor *= self.factor
         else:
             for origin in self.origins:
-                rates[model.graph.index(origin)] *= self.factor
+                factor[model.graph.index(origin)] *= self.factor
 
     def describe(self) -> str:
         where = ", ".join(self.origins) if self.origins else "all origins"

@@ -32,11 +32,15 @@ import numpy as np
 
 from models import PARAMETER_SETS
 from models import movement as mv
+from models.census import census
+from models.information import synthesize
 from models.rng import day_key, uniforms
 from models.state import IN_TRANSIT, SETTLED
+from simulator.crossings import Crossings, compile_crossings
 from simulator.errors import ScenarioError
 from simulator.events import Event
 from simulator.graph import CompiledGraph, build_networkx, compile_graph
+from simulator.information import InformationState, compile_profiles
 from simulator.population import Population
 from simulator.recorder import Recorder
 from simulator.reporters import MODEL_REPORTERS
@@ -49,11 +53,11 @@ PHASES = ("events", "spawn", "information", "decide", "move", "record")
 
 @dataclass
 class PolicyState:
-    """What events change: which nodes and links are open, and departure rates."""
+    """What events change: which nodes and links are open, and departure multipliers."""
 
     node_open: np.ndarray  # uint8 per node
     link_open: np.ndarray  # uint8 per directed link
-    departures_per_day: np.ndarray  # float64 persons/day per node
+    departure_factor: np.ndarray  # float64 multiplier of scheduled departures, per origin node
 
 
 def _chunks() -> int:
@@ -133,29 +137,35 @@ class MigrationModel(mesa.Model):
         self.policy = PolicyState(
             node_open=np.ones(g.n_nodes, dtype=np.uint8),
             link_open=np.ones(g.n_links, dtype=np.uint8),
-            departures_per_day=np.zeros(g.n_nodes),
+            departure_factor=np.ones(g.n_nodes),
         )
-        self._departure_steps = {g.index(o): steps for o, steps in sc.departures.items()}
-        self._departed_persons = np.zeros(g.n_nodes)  # persons owed by departures so far, per origin
+        self._streams = [(g.index(d.origin), sc.groups.index(d.group), d.steps) for d in sc.departures]
+        self._stream_rate = np.zeros(len(self._streams))  # persons/day per departure stream
+        self._departed_persons = np.zeros(len(self._streams))  # persons owed by each stream so far
         self._targets = np.union1d(g.destination_nodes(), g.origin_nodes()).astype(np.int32)
         self._dest_nodes = g.destination_nodes()
         self._dest_columns = np.searchsorted(self._targets, self._dest_nodes)
         self.routes: RouteTables = compute_routes(g, self._targets, self.policy.node_open, self.policy.link_open)
         self._routes_dirty = False
-        self.recorder = Recorder(g, self.days)
+        self.recorder = Recorder(g, self.days, n_crossings=sum(1 for k in range(len(sc.links)) if g.node_iso3[g.link_src[2 * k]] != g.node_iso3[g.link_dst[2 * k]]))
         expected = sum(sc.stocks.values()) // self.scale + int(
-            sum(max(r for _, r in steps) for steps in sc.departures.values()) * self.days / self.scale * 1.05
+            sum(max(r for _, r in d.steps) for d in sc.departures) * self.days / self.scale * 1.05
         )
         self.population = Population(capacity=expected + 1024)
         self._stock_persons = np.zeros(g.n_nodes)
         self._forces_stop = g.forces_stop()
+        self.crossings: Crossings = compile_crossings(sc, g)
+        self.profiles = compile_profiles(sc, g)
+        self.information = InformationState(self)
 
     def _spawn_initial_stocks(self) -> None:
         """Place the initial stocks (persons / scale agents, rounded down per node) as settled agents."""
         g = self.graph
         origins = g.origin_nodes()
         # Where the stock came from is not known: origins are drawn in proportion to first-day departures.
-        weights = np.array([self._departure_steps.get(o, [(0, 0.0)])[0][1] for o in origins], dtype=float)
+        weights = np.zeros(len(origins))
+        for origin, _, steps in self._streams:
+            weights[np.searchsorted(origins, origin)] += steps[0][1] if steps[0][0] == 0 else 0.0
         if len(origins) and weights.sum() <= 0:
             weights = np.ones(len(origins))
         cdf = np.cumsum(weights) / weights.sum() if len(origins) else np.zeros(0)
@@ -169,15 +179,60 @@ class MigrationModel(mesa.Model):
             if len(origins):
                 u = uniforms(key, new.start, count, 0)
                 self.population.origin[new] = origins[np.minimum(np.searchsorted(cdf, u, side="right"), len(origins) - 1)]
+            self._synthesize(new, 0)
+
+    def _synthesize(self, new: slice, day: int) -> None:
+        """Draw new agents' attributes (internet, documents, knowledge, risk perception, trust) from their place's profile."""
+        pop, p = self.population, self.profiles
+        synthesize(
+            new.start,
+            new.stop - new.start,
+            pop.node,
+            day_key(self.seed_value, "synthesis", day),
+            p.internet_share,
+            p.documents_cdf,
+            p.know_share,
+            p.misinformed_share,
+            p.risk_mean,
+            p.trust_mean,
+            pop.flags,
+            pop.documents,
+            pop.knowledge,
+            pop.risk_base,
+            pop.trust,
+            pop.info_day,
+            np.uint16(day),
+        )
 
     def _census_start(self) -> None:
-        at_node, _, by_status = self._census()
-        self.recorder.record_start(at_node, by_status)
-        self._stock_persons = at_node * float(self.scale)
+        counts = self._census(0)
+        self.recorder.record_start(counts[0], counts[2])
+        self._stock_persons = counts[0] * float(self.scale)
+        self.information.update_shares(counts[0], counts[3], counts[5], counts[6])
 
-    def _census(self):
+    @property
+    def n_chunks(self) -> int:
+        """Chunks of agents kernels split their work into."""
+        return _chunks()
+
+    def _census(self, day: int):
         pop = self.population
-        return mv.count_places(pop.status, pop.node, pop.link, self.graph.n_nodes, self.graph.n_links, _chunks())
+        return census(
+            pop.status,
+            pop.node,
+            pop.link,
+            pop.origin,
+            pop.flags,
+            pop.knowledge,
+            pop.info_day,
+            pop.risk_base,
+            np.uint16(day),
+            self.information.fade_pow,
+            self.params["information"].risk_knowledge_weight,
+            self.graph.n_nodes,
+            self.graph.n_links,
+            _chunks(),
+        )
 
     # -- the daily loop -------------------------------------------------------
 
@@ -208,29 +263,42 @@ class MigrationModel(mesa.Model):
         t1 = clock()
         spawned = self._spawn(day, dest_cdf)
         t2 = clock()
-        # The information phase belongs to the information module; without campaigns it has no work.
+        self.information.phase(self, day)
         t3 = clock()
         pop = self.population
+        info = self.params["information"]
+        crossing = self.params["crossings"]
         leave = movement.leave_probability_by_kind()[self.graph.node_kind]
         onward = np.full(self.graph.n_nodes, movement.onward_probability_per_day)
+        today = np.uint16(min(day, 65535))
+        fade_pow = self.information.fade_pow
         decided = mv.decide(
             pop.status,
             pop.node,
             pop.destination,
             pop.origin,
             pop.flags,
+            pop.knowledge,
+            pop.info_day,
+            today,
+            fade_pow,
             leave,
             onward,
             movement.return_probability_per_day,
             dest_cdf,
             self._dest_nodes,
+            info.alternatives_desist_probability_per_day,
+            info.services_onward_reduction,
+            info.misinformation_weight,
             day_key(self.seed_value, "leave", day),
             day_key(self.seed_value, "onward", day),
             day_key(self.seed_value, "destination", day),
+            day_key(self.seed_value, "desist", day),
             _chunks(),
         ).sum(axis=0)
         t4 = clock()
-        node_tally, link_tally = mv.travel(
+        x = self.crossings
+        node_tally, link_tally, crossing_tally = mv.travel(
             pop.status,
             pop.node,
             pop.link,
@@ -239,7 +307,12 @@ class MigrationModel(mesa.Model):
             pop.origin,
             pop.flags,
             pop.since_day,
-            np.uint16(min(day, 65535)),
+            pop.documents,
+            pop.knowledge,
+            pop.info_day,
+            pop.risk_base,
+            today,
+            fade_pow,
             self.graph.link_src,
             self.graph.link_dst,
             self.graph.link_length_km,
@@ -248,13 +321,32 @@ class MigrationModel(mesa.Model):
             self.routes.target_column,
             self.policy.node_open,
             self._forces_stop,
+            x.link_crossing,
+            x.regular_open,
+            x.documents_required,
+            x.irregular_open,
+            x.risks,
+            np.array(
+                [
+                    crossing.irregular_crossing_probability_per_day,
+                    crossing.risk_deterrence,
+                    crossing.regular_channel_preference,
+                    crossing.documents_probability_per_day_uninformed,
+                    crossing.documents_probability_per_day_informed,
+                    crossing.trafficking_avoidance,
+                    info.risk_knowledge_weight,
+                    info.misinformation_weight,
+                ]
+            ),
+            day_key(self.seed_value, "crossing", day),
             _chunks(),
         )
         t5 = clock()
-        at_node, on_link, by_status = self._census()
-        self.recorder.record_day(
-            day, at_node, on_link, by_status, node_tally.sum(axis=0), link_tally.sum(axis=0), spawned, decided
-        )
+        at_node, on_link, by_status, node_knowledge, node_risk, community_knowledge, members = self._census(day + 1)
+        self.recorder.record_day(day, at_node, on_link, by_status, node_tally.sum(axis=0), link_tally.sum(axis=0), spawned, decided)
+        self.recorder.record_crossings(day, crossing_tally.sum(axis=0)[: len(x.link_ids)])
+        self.recorder.record_information(day, node_knowledge, node_risk)
+        self.information.update_shares(at_node, node_knowledge, community_knowledge, members)
         self._stock_persons = at_node * float(self.scale)
         self.day += 1
         if self.day >= self.days:
@@ -282,21 +374,24 @@ class MigrationModel(mesa.Model):
 
     def _spawn(self, day: int, dest_cdf: np.ndarray) -> int:
         """New departures: persons owed so far / scale, rounded down, so totals are exact."""
-        for origin, steps in self._departure_steps.items():
+        for k, (origin, _, steps) in enumerate(self._streams):
             for step_day, rate in steps:
                 if step_day == day:
-                    self.policy.departures_per_day[origin] = rate
+                    self._stream_rate[k] = rate
+        factor = self.policy.departure_factor
         owed_before = np.floor(self._departed_persons / self.scale)
-        self._departed_persons += self.policy.departures_per_day
+        self._departed_persons += self._stream_rate * np.array([factor[o] for o, _, _ in self._streams])
         counts = (np.floor(self._departed_persons / self.scale) - owed_before).astype(np.int64)
         key = day_key(self.seed_value, "spawn", day)
         total = 0
-        for origin in np.flatnonzero(counts):
+        for k in np.flatnonzero(counts):
+            origin, group, _ = self._streams[k]
             new = self.population.add(
-                int(counts[origin]), node=origin, origin=origin, status=IN_TRANSIT, since_day=min(day, 65535)
+                int(counts[k]), node=origin, origin=origin, group=group, status=IN_TRANSIT, since_day=min(day, 65535)
             )
             pop = self.population
             mv.choose_destinations(new.start, new.stop - new.start, pop.node, pop.destination, dest_cdf, self._dest_nodes, key)
+            self._synthesize(new, day)
             total += new.stop - new.start
         return total
 
@@ -330,7 +425,12 @@ class MigrationModel(mesa.Model):
             raw["day"] = self.day
         lines = LineMap("<event>")
         names = _NodeLookup(self.scenario)
-        parsed = parse_event(raw, (), lines, names, set(self.graph.link_ids))
+        iso3 = self.graph.node_iso3
+        link_ids = {
+            link_id: iso3[self.graph.link_src[2 * k]] != iso3[self.graph.link_dst[2 * k]] for k, link_id in enumerate(self.graph.link_ids)
+        }
+        parsed = parse_event(raw, (), lines, names, link_ids)
+        parsed.check(self.days, self.scenario.start_date, self.scenario.groups, lambda path, msg: lines.error(path, msg))
         day = parsed.day_in(self.scenario.start_date)
         if not self.day <= day < self.days:
             raise ScenarioError(
@@ -341,6 +441,20 @@ class MigrationModel(mesa.Model):
         self._injected.append(parsed)
         return parsed
 
+    def set_departure_rate(self, origin_id: str, group: str | None, persons_per_day: float) -> None:
+        """Set the daily departures of an origin (all its groups, or one) from today on."""
+        origin = self.graph.index(origin_id)
+        matched = False
+        for k, (node, g, _) in enumerate(self._streams):
+            if node == origin and (group is None or self.scenario.groups[g] == group):
+                self._stream_rate[k] = persons_per_day
+                matched = True
+        if not matched:
+            g = self.scenario.groups.index(group) if group in self.scenario.groups else 0
+            self._streams.append((origin, g, [(self.day, persons_per_day)]))
+            self._stream_rate = np.append(self._stream_rate, persons_per_day)
+            self._departed_persons = np.append(self._departed_persons, 0.0)
+
     def set_parameter(self, name: str, value: float) -> None:
         """Change one behaviour parameter, ``module.name``, from now on."""
         module, _, field = name.partition(".")
@@ -348,12 +462,19 @@ class MigrationModel(mesa.Model):
             raise ScenarioError(f"unknown parameter set '{module}'", field="name")
         merged = {**dataclasses.asdict(self.params[module]), field: value}
         self.params[module] = build_parameters(module, merged, lambda path, msg: ScenarioError(msg, field=name))
+        if module == "information":
+            self.information.update_fading(self.params["information"])
 
     # -- results --------------------------------------------------------------
 
     def tables(self):
         """The run's tidy tables (pandas DataFrames, in persons) so far."""
-        return self.recorder.tables(self.scenario.start_date, self.scale)
+        start, scale = self.scenario.start_date, self.scale
+        tables = self.recorder.tables(start, scale)
+        tables["crossings"] = self.recorder.crossing_table(self.crossings, start, scale)
+        tables["information"] = self.recorder.information_table(start, scale)
+        tables["campaigns"] = campaign_table(self)
+        return tables
 
     def checkpoint(self, path: str | Path) -> Path:
         """Save the whole state to ``path`` (a .npz of arrays plus JSON; no pickle)."""
@@ -367,6 +488,32 @@ class MigrationModel(mesa.Model):
         from simulator.checkpoint import load_checkpoint
 
         return load_checkpoint(cls, Path(path))
+
+
+def campaign_table(model) -> "pd.DataFrame":
+    """Per day and campaign channel: people newly reached, reached so far (unique), exposures (persons)."""
+    import pandas as pd
+
+    info = model.information
+    rows = []
+    cumulative: dict[int, int] = {}
+    for day, k, new, exposures in info.reach_rows:
+        slot = info.slots[k]
+        cumulative[k] = cumulative.get(k, 0) + new
+        rows.append(
+            {
+                "day": day,
+                "date": pd.Timestamp(model.scenario.date_of(day)),
+                "campaign": slot.campaign,
+                "channel": slot.channel,
+                "misinformation": bool(slot.messages.min() < 0),
+                "reached_new": new * model.scale,
+                "reached_total": cumulative[k] * model.scale,
+                "exposures": exposures * model.scale,
+            }
+        )
+    columns = ["day", "date", "campaign", "channel", "misinformation", "reached_new", "reached_total", "exposures"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 class _NodeLookup:

@@ -11,7 +11,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from models.state import DEAD, IN_TRANSIT, ON_LINK, RETURNED, SETTLED, WAITING
+from models.crossings import TALLY
+from models.state import DEAD, IN_TRANSIT, ON_LINK, RETURNED, SETTLED, STAYED, TOPICS, WAITING
 from simulator.graph import CompiledGraph
 
 NODE_SERIES = ("people", "arrivals", "departures", "entries", "returns")
@@ -21,7 +22,7 @@ TOTAL_SERIES = ("spawned", "onward_decisions", "return_decisions")
 class Recorder:
     """Holds each day's counters; ``tables()`` turns them into DataFrames."""
 
-    def __init__(self, graph: CompiledGraph, days: int):
+    def __init__(self, graph: CompiledGraph, days: int, n_crossings: int = 0):
         n, links = graph.n_nodes, graph.n_links
         self.graph = graph
         self.days = days
@@ -33,6 +34,9 @@ class Recorder:
         self.totals = {name: np.zeros(days, dtype=np.int64) for name in TOTAL_SERIES}
         self.start_people = np.zeros(n, dtype=np.int64)
         self.start_status = np.zeros(256, dtype=np.int64)
+        self.crossing = np.zeros((days, n_crossings, len(TALLY)), dtype=np.int64)
+        self.knowledge = np.zeros((days, n, len(TOPICS), 2), dtype=np.int64)
+        self.risk_sum = np.zeros((days, n), dtype=np.int64)
 
     def record_start(self, at_node: np.ndarray, by_status: np.ndarray) -> None:
         """The census on the start date, before day 0 runs."""
@@ -54,6 +58,15 @@ class Recorder:
         self.totals["return_decisions"][day] = decided[1]
         self.recorded_days = day + 1
 
+    def record_crossings(self, day: int, tally: np.ndarray) -> None:
+        """Store day ``day``'s per-crossing tallies (columns of models.crossings.TALLY)."""
+        self.crossing[day] = tally
+
+    def record_information(self, day: int, node_knowledge: np.ndarray, node_risk_sum: np.ndarray) -> None:
+        """Store the people knowing / misinformed per node and topic, and their summed risk perception."""
+        self.knowledge[day] = node_knowledge
+        self.risk_sum[day] = node_risk_sum
+
     def state(self) -> dict[str, np.ndarray]:
         """All counters as named arrays (for checkpoints)."""
         out = {f"node_{k}": v for k, v in self.node.items()}
@@ -64,6 +77,9 @@ class Recorder:
             status=self.status,
             start_people=self.start_people,
             start_status=self.start_status,
+            crossing=self.crossing,
+            knowledge=self.knowledge,
+            risk_sum=self.risk_sum,
             recorded_days=np.array(self.recorded_days),
         )
         return out
@@ -79,6 +95,9 @@ class Recorder:
         self.status[:] = saved["status"]
         self.start_people[:] = saved["start_people"]
         self.start_status[:] = saved["start_status"]
+        self.crossing[:] = saved["crossing"]
+        self.knowledge[:] = saved["knowledge"]
+        self.risk_sum[:] = saved["risk_sum"]
         self.recorded_days = int(saved["recorded_days"])
 
     def tables(self, start_date: dt.date, scale: int) -> dict[str, pd.DataFrame]:
@@ -123,6 +142,7 @@ class Recorder:
                 "on_links": status[:, ON_LINK] * scale,
                 "returned": status[:, RETURNED] * scale,
                 "dead": status[:, DEAD] * scale,
+                "stayed": status[:, STAYED] * scale,
                 "departures_new": self.totals["spawned"][:days] * scale,
                 "onward_decisions": self.totals["onward_decisions"][:days] * scale,
                 "return_decisions": self.totals["return_decisions"][:days] * scale,
@@ -130,4 +150,54 @@ class Recorder:
             }
         )
         totals["people_in_system"] = totals[["settled", "in_transit_at_nodes", "waiting", "on_links"]].sum(axis=1)
+        crossing = self.crossing[:days]
+        totals["regular_crossings"] = crossing[:, :, 0].sum(axis=1) * scale
+        totals["irregular_crossings"] = crossing[:, :, 1].sum(axis=1) * scale
+        totals["incidents"] = crossing[:, :, 4:].sum(axis=(1, 2)) * scale
+        at = self.node["people"][:days].sum(axis=1)
+        for t, topic in enumerate(TOPICS):
+            totals[f"share_knowing_{topic}"] = np.divide(self.knowledge[:days, :, t, 0].sum(axis=1), at, out=np.zeros(days), where=at > 0)
         return {"nodes": nodes, "links": links, "countries": countries, "totals": totals}
+
+    def crossing_table(self, crossings, start_date: dt.date, scale: int) -> pd.DataFrame:
+        """Per day and crossing: regular and irregular crossings, people blocked, documents obtained, incidents."""
+        days = self.recorded_days
+        count = len(crossings.link_ids)
+        dates = pd.to_datetime([start_date + dt.timedelta(days=d) for d in range(days)])
+        frame = pd.DataFrame(
+            {
+                "day": np.repeat(np.arange(days, dtype=np.int32), count),
+                "date": np.repeat(dates, count),
+                "link_id": np.tile(crossings.link_ids, days),
+                "crossing": np.tile(crossings.names, days),
+                "from_iso3": np.tile(crossings.from_iso3, days),
+                "to_iso3": np.tile(crossings.to_iso3, days),
+            }
+        )
+        for j, name in enumerate(TALLY):
+            frame[name] = self.crossing[:days, :, j].ravel() * scale
+        return frame
+
+    def information_table(self, start_date: dt.date, scale: int) -> pd.DataFrame:
+        """Per day, node and topic: people present, knowing, misinformed, their shares, and mean risk perception."""
+        g = self.graph
+        days, n, topics = self.recorded_days, g.n_nodes, len(TOPICS)
+        dates = pd.to_datetime([start_date + dt.timedelta(days=d) for d in range(days)])
+        people = np.repeat(self.node["people"][:days][:, :, None], topics, axis=2)
+        knowing = self.knowledge[:days, :, :, 0]
+        misinformed = self.knowledge[:days, :, :, 1]
+        risk = np.divide(self.risk_sum[:days], self.node["people"][:days], out=np.zeros((days, n)), where=self.node["people"][:days] > 0)
+        return pd.DataFrame(
+            {
+                "day": np.repeat(np.arange(days, dtype=np.int32), n * topics),
+                "date": np.repeat(dates, n * topics),
+                "node_id": np.tile(np.repeat(g.node_ids, topics), days),
+                "topic": np.tile(TOPICS, days * n),
+                "people": people.ravel() * scale,
+                "knowing": knowing.ravel() * scale,
+                "misinformed": misinformed.ravel() * scale,
+                "share_knowing": np.divide(knowing, people, out=np.zeros(people.shape), where=people > 0).ravel(),
+                "share_misinformed": np.divide(misinformed, people, out=np.zeros(people.shape), where=people > 0).ravel(),
+                "mean_risk_perception": np.repeat(risk, topics, axis=1).ravel() / 100.0,
+            }
+        )

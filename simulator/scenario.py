@@ -19,12 +19,23 @@ import pydantic
 from models import PARAMETER_SETS
 from simulator.csvsource import read_csv_rows
 from simulator.errors import ScenarioError, suggestion
+import simulator.campaigns  # noqa: F401  (registers campaign events)
+import simulator.crossings  # noqa: F401  (registers crossing events)
 from simulator.events import EVENT_TYPES, Event
-from simulator.schema import DepartureRow, LinkRow, NodeRow, ScenarioSpec, StockRow
+from simulator.schema import CrossingRow, DepartureRow, LinkRow, NodeRow, PopulationProfile, ScenarioSpec, StockRow
 from simulator.validation import located_csv_error, located_error
 from simulator.yamlsource import LineMap, load_yaml_file
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "venezuela_2024.yaml"
+
+
+@dataclass
+class DepartureStream:
+    """New departures of one group from one origin: (day, persons per day) steps."""
+
+    origin: str
+    group: str
+    steps: list[tuple[int, float]]
 
 
 @dataclass
@@ -40,9 +51,12 @@ class Scenario:
     nodes: list[NodeRow]
     links: list[LinkRow]
     stocks: dict[str, int]
-    departures: dict[str, list[tuple[int, float]]]
+    departures: list[DepartureStream]
     parameters: dict[str, Any]
     events: list[Event]
+    groups: list[str] = field(default_factory=lambda: ["all"])
+    population: list[PopulationProfile] = field(default_factory=list)
+    crossings: list[CrossingRow] = field(default_factory=list)
     source: str = "<inline>"
     sha256: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -75,9 +89,12 @@ class Scenario:
             },
             "initial_stocks": [{"node_id": k, "persons": v} for k, v in self.stocks.items()],
             "departures": [
-                {"origin": origin, "series": [{"day": d, "persons_per_day": r} for d, r in steps]}
-                for origin, steps in self.departures.items()
+                {"origin": d.origin, "group": d.group, "series": [{"day": day, "persons_per_day": r} for day, r in d.steps]}
+                for d in self.departures
             ],
+            "groups": list(self.groups),
+            "population": [p.model_dump(mode="json", exclude_none=True) for p in self.population],
+            "crossings": [x.model_dump(mode="json") for x in self.crossings],
             "parameters": {k: dataclasses.asdict(v) for k, v in self.parameters.items()},
             "events": [e.to_dict() for e in self.events],
         }
@@ -173,8 +190,11 @@ def build_parameters(module: str, values: dict[str, Any], error) -> Any:
     return cls(**checked)
 
 
-def parse_event(raw: Any, index_path: tuple, lines: LineMap, names: _NodeNames, link_ids: set[str]) -> Event:
-    """Validate one event mapping against its registered type and the graph."""
+def parse_event(raw: Any, index_path: tuple, lines: LineMap, names: _NodeNames, link_ids: dict[str, bool]) -> Event:
+    """Validate one event mapping against its registered type and the graph.
+
+    ``link_ids`` maps each link id to whether the link crosses a border.
+    """
     if not isinstance(raw, dict):
         raise lines.error(index_path, "an event must be a mapping with a 'type'")
     kind = raw.get("type")
@@ -187,20 +207,39 @@ def parse_event(raw: Any, index_path: tuple, lines: LineMap, names: _NodeNames, 
         event = cls.model_validate(raw)
     except pydantic.ValidationError as exc:
         raise located_error(exc, lines, index_path, cls) from None
-    updates = {}
-    for name in cls.node_fields:
-        value = getattr(event, name)
-        if value is None:
-            continue
-        if isinstance(value, list):
-            updates[name] = [names.resolve(v, lines.error((*index_path, name, i), "")) for i, v in enumerate(value)]
-        else:
-            updates[name] = names.resolve(value, lines.error((*index_path, name), ""))
+    event = event.resolved(lambda ref, path: names.resolve(ref, lines.error((*index_path, *path), "")))
     for name in cls.link_fields:
         value = getattr(event, name)
-        if value not in link_ids:
+        if value is not None and value not in link_ids:
             raise lines.error((*index_path, name), f"'{value}' is not a link{suggestion(value, link_ids)}")
-    return event.model_copy(update=updates) if updates else event
+        if value is not None and cls.requires_border_link and not link_ids[value]:
+            raise lines.error((*index_path, name), f"link '{value}' is not a border crossing (both ends are in one country)")
+    return event
+
+
+def _crossings(spec, base_dir, lines, files, nodes, links) -> list[CrossingRow]:
+    """Crossing definitions, each on a link that joins two countries; one per link."""
+    country = {n.id: n.iso3 for n in nodes}
+    by_id = {lk.id: lk for lk in links}
+    result: list[CrossingRow] = []
+    seen: dict[str, int] = {}
+    for index, (file, line, row) in enumerate(_table(spec.crossings, "crossings", base_dir, lines, ("link",), files)):
+        crossing = _validate_row(CrossingRow, file, line, row, lines, ("crossings", index))
+        where = lambda message, f=file, ln=line, i=index: (
+            ScenarioError(message, f, ln, "link") if f != lines.file else lines.error(("crossings", i, "link"), message)
+        )
+        link = by_id.get(crossing.link)
+        if link is None:
+            raise where(f"'{crossing.link}' is not a link{suggestion(crossing.link, by_id)}")
+        if country[link.from_] == country[link.to]:
+            raise where(
+                f"link '{crossing.link}' ({link.from_}-{link.to}) does not cross a border: both ends are in {country[link.to]}"
+            )
+        if crossing.link in seen:
+            raise where(f"crossing on link '{crossing.link}' is defined twice")
+        seen[crossing.link] = index
+        result.append(crossing)
+    return result
 
 
 def _check_day(event_day: int, days: int, start: dt.date, lines: LineMap, path: tuple) -> None:
@@ -256,15 +295,22 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
         node_id = names.resolve(stock.node_id, ScenarioError("", file, line, "node_id"))
         stocks[node_id] = stocks.get(node_id, 0) + stock.persons
 
-    departures: dict[str, list[tuple[int, float]]] = {}
-    for index, (file, line, row) in enumerate(
-        _table(spec.departures, "departures", base_dir, lines, ("origin_id", "persons_per_day"), files)
-    ):
+    if len(set(spec.groups)) != len(spec.groups):
+        raise lines.error(("groups",), "group names must be unique")
+    departures: list[DepartureStream] = []
+    seen_streams: set[tuple[str, str]] = set()
+    rows = _table(spec.departures, "departures", base_dir, lines, ("origin_id", "persons_per_day"), files)
+    for index, (file, line, row) in enumerate(rows):
         if "origin_id" in row and "origin" not in row:
             row = {**row, "origin": row["origin_id"]}
             row.pop("origin_id")
         dep = _validate_row(DepartureRow, file, line, row, lines, ("departures", index))
         origin = names.resolve(dep.origin_id, ScenarioError("", file, line, "origin"))
+        group = dep.group or spec.groups[0]
+        if group not in spec.groups:
+            raise ScenarioError(
+                f"'{group}' is not one of the scenario's groups{suggestion(group, spec.groups)}", file, line, "group"
+            )
         if dep.series is None:
             steps = [(0, dep.persons_per_day)]
         else:
@@ -277,16 +323,31 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
                     raise ScenarioError(f"day {day} is outside the run", file, line, "series")
                 steps.append((day, point.persons_per_day))
             steps.sort()
-        if origin in departures:
-            raise ScenarioError(f"departures from '{origin}' are given twice", file, line, "origin")
-        departures[origin] = steps
+        if (origin, group) in seen_streams:
+            raise ScenarioError(f"departures of '{group}' from '{origin}' are given twice", file, line, "origin")
+        seen_streams.add((origin, group))
+        departures.append(DepartureStream(origin, group, steps))
+
+    population = []
+    for index, raw in enumerate(spec.population):
+        profile = _validate_row(PopulationProfile, lines.file, 0, raw, lines, ("population", index))
+        if profile.nodes is not None:
+            resolved = [
+                names.resolve(ref, lines.error(("population", index, "nodes", j), "")) for j, ref in enumerate(profile.nodes)
+            ]
+            profile = profile.model_copy(update={"nodes": resolved})
+        population.append(profile)
+
+    crossings = _crossings(spec, base_dir, lines, files, nodes, links)
 
     parameters = _parameters(spec.parameters, lines)
 
-    link_ids = {lk.id for lk in links}
+    country = {n.id: n.iso3 for n in nodes}
+    link_ids = {lk.id: country[lk.from_] != country[lk.to] for lk in links}
     events = []
     for i, raw in enumerate(spec.events):
         event = parse_event(raw, ("events", i), lines, names, link_ids)
+        event.check(spec.days, spec.start_date, list(spec.groups), lambda path, msg, i=i: lines.error(("events", i, *path), msg))
         _check_day(
             event.day_in(spec.start_date), spec.days, spec.start_date, lines, ("events", i, "date" if event.date else "day")
         )
@@ -305,6 +366,9 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
         departures=departures,
         parameters=parameters,
         events=events,
+        groups=list(spec.groups),
+        population=population,
+        crossings=crossings,
         source=lines.file,
     )
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from models.state import MODES, NODE_KINDS
+from models.state import CHANNELS, DOCUMENTS, MODES, NODE_KINDS, TOPICS
 
 
 class Strict(BaseModel):
@@ -105,13 +105,109 @@ class DepartureRow(Strict):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     origin_id: str = Field(min_length=1, alias="origin")
+    group: str | None = None
     persons_per_day: float | None = Field(default=None, ge=0)
     series: list[RatePoint] | None = None
+
+    @field_validator("group", mode="before")
+    @classmethod
+    def _empty_group(cls, value: Any) -> Any:
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def _rate_or_series(self):
         if (self.persons_per_day is None) == (self.series is None):
             raise ValueError("give exactly one of 'persons_per_day' and 'series'")
+        return self
+
+
+def _shares(value: dict[str, float], names, what: str) -> dict[str, float]:
+    for key, share in value.items():
+        if key not in names:
+            raise ValueError(f"unknown {what} '{key}'; expected one of {', '.join(names)}")
+        if not 0.0 <= share <= 1.0:
+            raise ValueError(f"share of '{key}' must be between 0 and 1")
+    return value
+
+
+class PopulationProfile(Strict):
+    """Attributes of the people who start or spawn at some places (all places when ``nodes`` is absent).
+
+    Shares are in 0..1; knowledge shares say who knows a topic (knowledge 80)
+    and who is misinformed on it (knowledge -80); the rest know nothing (0).
+    """
+
+    nodes: list[str] | None = None
+    internet_share: float = Field(default=0.7, ge=0, le=1)
+    documents: dict[str, float] = Field(default_factory=lambda: {"none": 0.4, "id": 0.4, "passport": 0.2})
+    knowledge: dict[str, float] = Field(default_factory=dict)
+    misinformed: dict[str, float] = Field(default_factory=dict)
+    risk_perception: float = Field(default=0.5, ge=0, le=1)
+    trust: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("documents")
+    @classmethod
+    def _documents(cls, value):
+        _shares(value, list(DOCUMENTS), "document level")
+        if sum(value.values()) > 1.0 + 1e-9:
+            raise ValueError(f"document shares sum to {sum(value.values()):.3f}, more than 1")
+        return value
+
+    @field_validator("knowledge", "misinformed")
+    @classmethod
+    def _topics(cls, value):
+        return _shares(value, TOPICS, "topic")
+
+    @field_validator("trust")
+    @classmethod
+    def _trust(cls, value):
+        return _shares(value, CHANNELS, "channel")
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        for topic in TOPICS:
+            total = self.knowledge.get(topic, 0.0) + self.misinformed.get(topic, 0.0)
+            if total > 1.0 + 1e-9:
+                raise ValueError(f"knowledge and misinformed shares of '{topic}' sum to {total:.3f}, more than 1")
+        return self
+
+
+class CrossingRow(Strict):
+    """A border crossing on a link: its regular channel, irregular alternative and risks."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    link: str = Field(min_length=1)
+    name: str = ""
+    regular: bool = True
+    regular_open: bool = True
+    documents_required: str = "none"
+    irregular_alternative: bool = False
+    death_risk: float = Field(default=0.0, ge=0, le=1)
+    injury_risk: float = Field(default=0.0, ge=0, le=1)
+    robbery_risk: float = Field(default=0.0, ge=0, le=1)
+    trafficking_risk: float = Field(default=0.0, ge=0, le=1)
+    cost_usd: float = Field(default=0.0, ge=0)
+    capacity_persons_per_day: int | None = Field(default=None, ge=0)
+
+    @field_validator("documents_required")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        if value not in DOCUMENTS:
+            raise ValueError(f"unknown document level; expected one of {', '.join(DOCUMENTS)}")
+        return value
+
+    @field_validator("capacity_persons_per_day", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _some_channel(self):
+        if not self.regular and not self.irregular_alternative:
+            raise ValueError("a crossing needs a regular channel or an irregular alternative")
+        if sum((self.death_risk, self.injury_risk, self.robbery_risk, self.trafficking_risk)) > 1.0:
+            raise ValueError("incident risks sum to more than 1")
         return self
 
 
@@ -134,5 +230,8 @@ class ScenarioSpec(Strict):
     graph: GraphSpec
     initial_stocks: str | list[dict[str, Any]] | None = None
     departures: str | list[dict[str, Any]] | None = None
+    groups: list[str] = Field(default_factory=lambda: ["all"], min_length=1, max_length=32)
+    population: list[dict[str, Any]] = Field(default_factory=list)
+    crossings: str | list[dict[str, Any]] | None = None
     parameters: dict[str, dict[str, Any]] = Field(default_factory=dict)
     events: list[dict[str, Any]] = Field(default_factory=list)

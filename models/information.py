@@ -1,0 +1,280 @@
+"""Information: who hears what, from which channel, what they then believe.
+
+Every agent carries a knowledge level per topic (``models.state.TOPICS``) from
+-100 (firmly misinformed) to 100 (well informed), its trust in each kind of
+channel (0..100), its baseline risk perception and whether it has internet
+access.  Knowledge fades towards 0 at ``forgetting_rate_per_day``; fading is
+applied lazily (``knowledge x (1 - rate) ** days since the last update``) so
+nobody's state is rewritten on days nothing happens to them.
+
+A day's information phase, in order:
+
+1. campaign exposure: every active campaign channel (a *slot*) draws, for every
+   eligible agent, whether it reaches that agent today
+   (:func:`exposure_candidates`); the engine caps new reach at each slot's
+   audience size and :func:`deliver` moves the reached agents' knowledge towards
+   the message, in proportion to their trust in the channel;
+2. word of mouth (:func:`word_of_mouth`): an agent talks with a contact (someone
+   at the same node, or from the same community of origin) with a daily
+   probability scaled by its trust in peers, and hears what that contact
+   believes, correct or not; this is also how misinformation spreads.
+
+Channel reach mechanics (eligibility):
+
+* social media: agents with internet access whose current place is targeted;
+* information centre: agents present at the centre's node;
+* community outreach: agents still at their community of origin, if targeted;
+* mass media: agents present at targeted places;
+* word of mouth (as a campaign channel, e.g. smugglers' rumours): agents
+  present at targeted places, weighted by their trust in peers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit, prange
+
+from models import state
+from models.params import parameter
+from models.rng import uniform
+
+INFORMED = 50  # knowledge at or above which a person "knows" a topic; at or below -50, misinformed
+TOPIC_REGULAR, TOPIC_RISK, TOPIC_ALTERNATIVES, TOPIC_SERVICES = range(4)
+SOCIAL_MEDIA, INFORMATION_CENTRE, COMMUNITY_OUTREACH, MASS_MEDIA, WORD_OF_MOUTH = range(5)
+
+
+@dataclass(frozen=True)
+class InformationParams:
+    """Parameters of information diffusion and its effect on decisions (``parameters.information``)."""
+
+    forgetting_rate_per_day: float = parameter(
+        0.01,
+        "1/day",
+        "Share of knowledge (or misinformation) lost per day without reinforcement (half-life about 70 days).",
+        0.0,
+        0.2,
+        "campaign_evidence.csv: effects measured at 3 months persist but shrink (Tjaden & Dunsch 2021); range wide.",
+    )
+    word_of_mouth_contacts_per_day: float = parameter(
+        0.1, "1/day", "Chance per day that a person talks about the journey with a contact (times its trust in peers).", 0.0, 1.0
+    )
+    word_of_mouth_strength: float = parameter(
+        60.0, "knowledge points", "Knowledge level a person reaches on a topic by hearing it from a contact.", 0.0, 100.0
+    )
+    risk_knowledge_weight: float = parameter(
+        40.0,
+        "risk points per full knowledge",
+        "Rise of risk perception (0..100) from full knowledge of route risks; misinformation lowers it as much.",
+        0.0,
+        100.0,
+        "IOM West Africa peer-to-peer evaluation: 25% more risk-aware (campaign_evidence.csv).",
+    )
+    alternatives_desist_probability_per_day: float = parameter(
+        0.05,
+        "1/day",
+        "Chance per day that a person about to leave who fully knows local alternatives stays (scaled by its knowledge).",
+        0.0,
+        1.0,
+        "Senegal peer-to-peer trial: about one in five less likely to intend irregular migration; 59-70% would take up "
+        "local opportunities (IOM 2019 baselines, dtm_marginals.csv).",
+    )
+    services_onward_reduction: float = parameter(
+        0.5,
+        "share",
+        "Share by which full knowledge of regularisation and services where a person lives cuts its onward movement.",
+        0.0,
+        1.0,
+    )
+    misinformation_weight: float = parameter(
+        1.0, "share", "Effect of misinformation relative to correct information of the same strength (opposite sign).", 0.0, 2.0
+    )
+
+
+@njit(cache=True, inline="always")
+def knowledge_now(know, info_day, today, fade_pow):
+    """Knowledge after fading from ``info_day`` to ``today`` (float)."""
+    gap = np.int64(today) - np.int64(info_day)
+    if gap < 0:
+        gap = np.int64(0)
+    last = np.int64(fade_pow.shape[0] - 1)
+    if gap > last:
+        gap = last
+    return know * fade_pow[gap]
+
+
+@njit(cache=True, inline="always")
+def risk_perception(risk_base, know_risk_now, weight):
+    """Risk perception 0..100 from the baseline and current knowledge of risks (-100..100)."""
+    r = risk_base + weight * know_risk_now / 100.0
+    if r < 0.0:
+        return 0.0
+    if r > 100.0:
+        return 100.0
+    return r
+
+
+@njit(cache=True, inline="always")
+def _refresh(i, knowledge, info_day, today, fade_pow):
+    """Apply pending fading to agent i's knowledge and stamp it with today."""
+    for t in range(knowledge.shape[1]):
+        value = knowledge_now(knowledge[i, t], info_day[i], today, fade_pow)
+        knowledge[i, t] = np.int8(np.round(value))
+    info_day[i] = today
+
+
+@njit(cache=True, inline="always")
+def _eligible(i, s, status, node, origin, flags, group, slot_kind, slot_nodes, slot_groups):
+    st = status[i]
+    if st >= state.FIRST_TERMINAL:
+        return False
+    if ((slot_groups[s] >> np.uint32(group[i])) & np.uint32(1)) == 0:
+        return False
+    kind = slot_kind[s]
+    here = node[i]
+    if kind == SOCIAL_MEDIA:
+        return (flags[i] & state.FLAG_INTERNET) != 0 and slot_nodes[s, here] != 0
+    if st == state.ON_LINK:
+        return False
+    if kind == COMMUNITY_OUTREACH:
+        return here == origin[i] and slot_nodes[s, here] != 0
+    return slot_nodes[s, here] != 0
+
+
+@njit(cache=True, parallel=True)
+def exposure_candidates(status, node, origin, flags, group, trust, slot_kind, slot_probability, slot_nodes, slot_groups, key, n_chunks):
+    """Who each active campaign slot reaches today, before audience caps.
+
+    ``slot_probability`` is the daily chance that an eligible agent is reached
+    (for word of mouth it is scaled by the agent's trust in peers).  Returns
+    (agent, slot, uniform) arrays, in agent order, for every (agent, slot) hit.
+    """
+    n = status.shape[0]
+    n_slots = slot_kind.shape[0]
+    counts = np.zeros(n_chunks, dtype=np.int64)
+    for c in prange(n_chunks):
+        for i in range(c * n // n_chunks, (c + 1) * n // n_chunks):
+            for s in range(n_slots):
+                if _eligible(i, s, status, node, origin, flags, group, slot_kind, slot_nodes, slot_groups):
+                    p = slot_probability[s]
+                    if slot_kind[s] == WORD_OF_MOUTH:
+                        p *= trust[i, WORD_OF_MOUTH] / 100.0
+                    if uniform(key, i, s) < p:
+                        counts[c] += 1
+    offsets = np.zeros(n_chunks + 1, dtype=np.int64)
+    for c in range(n_chunks):
+        offsets[c + 1] = offsets[c] + counts[c]
+    agents = np.empty(offsets[n_chunks], dtype=np.int64)
+    slots = np.empty(offsets[n_chunks], dtype=np.int32)
+    draws = np.empty(offsets[n_chunks], dtype=np.float64)
+    for c in prange(n_chunks):
+        k = offsets[c]
+        for i in range(c * n // n_chunks, (c + 1) * n // n_chunks):
+            for s in range(n_slots):
+                if _eligible(i, s, status, node, origin, flags, group, slot_kind, slot_nodes, slot_groups):
+                    p = slot_probability[s]
+                    if slot_kind[s] == WORD_OF_MOUTH:
+                        p *= trust[i, WORD_OF_MOUTH] / 100.0
+                    u = uniform(key, i, s)
+                    if u < p:
+                        agents[k] = i
+                        slots[k] = s
+                        draws[k] = u
+                        k += 1
+    return agents, slots, draws
+
+
+@njit(cache=True)
+def deliver(agents, slots, knowledge, info_day, trust, reached, today, fade_pow, slot_kind, slot_message, slot_strength):
+    """Deliver each slot's messages to the reached agents.
+
+    ``slot_message[s, t]`` is +100 (correct information on topic t), -100
+    (misinformation) or 0 (not a message of that slot).  Knowledge moves from
+    its current value towards the message by ``strength x trust / 100`` of the
+    gap.  Marks the slot's bit in ``reached``.
+    """
+    for k in range(agents.shape[0]):
+        i = agents[k]
+        s = slots[k]
+        _refresh(i, knowledge, info_day, today, fade_pow)
+        weight = slot_strength[s] * trust[i, slot_kind[s]] / 100.0
+        for t in range(knowledge.shape[1]):
+            target = slot_message[s, t]
+            if target != 0:
+                current = float(knowledge[i, t])
+                value = current + weight * (float(target) - current)
+                knowledge[i, t] = np.int8(np.round(value))
+        reached[i] |= np.uint32(1) << np.uint32(s)
+
+
+@njit(cache=True, parallel=True)
+def word_of_mouth(status, node, origin, knowledge, info_day, trust, today, fade_pow, node_shares, community_shares, contacts_per_day, strength, key, n_chunks):
+    """Word of mouth among people at the same node and people from the same community of origin.
+
+    ``node_shares[n, t, 0]`` is the share of people at node n who know topic t,
+    ``[..., 1]`` the share misinformed; ``community_shares`` the same per
+    community of origin.  A person who talks (chance ``contacts_per_day x
+    trust in peers``) hears, per topic, from a contact drawn from its node or
+    its community with equal chance, what that contact believes.  Returns the
+    number of conversations.
+    """
+    n = status.shape[0]
+    talks = np.zeros(n_chunks, dtype=np.int64)
+    for c in prange(n_chunks):
+        for i in range(c * n // n_chunks, (c + 1) * n // n_chunks):
+            st = status[i]
+            if st >= state.FIRST_TERMINAL or st == state.ON_LINK:
+                continue
+            if uniform(key, i, 0) >= contacts_per_day * trust[i, WORD_OF_MOUTH] / 100.0:
+                continue
+            talks[c] += 1
+            _refresh(i, knowledge, info_day, today, fade_pow)
+            for t in range(knowledge.shape[1]):
+                if uniform(key, i, 1 + 2 * t) < 0.5:
+                    informed = node_shares[node[i], t, 0]
+                    misinformed = node_shares[node[i], t, 1]
+                else:
+                    informed = community_shares[origin[i], t, 0]
+                    misinformed = community_shares[origin[i], t, 1]
+                u = uniform(key, i, 2 + 2 * t)
+                if u < informed:
+                    if knowledge[i, t] < strength:
+                        knowledge[i, t] = np.int8(strength)
+                elif u < informed + misinformed:
+                    if knowledge[i, t] > -strength:
+                        knowledge[i, t] = np.int8(-strength)
+    return talks.sum()
+
+
+@njit(cache=True)
+def synthesize(first, count, node, key, internet_share, documents_cdf, know_share, misinformed_share, risk_mean, trust_mean, flags, documents, knowledge, risk_base, trust, info_day, today):
+    """Draw new agents' attributes from the profile of the place they start at.
+
+    Profiles are per node: internet share, cumulative shares of document levels,
+    shares knowing / misinformed per topic, mean risk perception (0..100),
+    mean trust per channel kind (0..100; each agent within +-15 of it).
+    """
+    for i in range(first, first + count):
+        here = node[i]
+        if uniform(key, i, 0) < internet_share[here]:
+            flags[i] |= state.FLAG_INTERNET
+        u = uniform(key, i, 1)
+        level = 0
+        while level < documents_cdf.shape[1] - 1 and u >= documents_cdf[here, level]:
+            level += 1
+        documents[i] = level
+        for t in range(knowledge.shape[1]):
+            u = uniform(key, i, 2 + t)
+            if u < know_share[here, t]:
+                knowledge[i, t] = 80
+            elif u < know_share[here, t] + misinformed_share[here, t]:
+                knowledge[i, t] = -80
+            else:
+                knowledge[i, t] = 0
+        r = risk_mean[here] + 30.0 * (uniform(key, i, 10) - 0.5)
+        risk_base[i] = np.uint8(min(max(r, 0.0), 100.0))
+        for k in range(trust.shape[1]):
+            v = trust_mean[here, k] + 30.0 * (uniform(key, i, 11 + k) - 0.5)
+            trust[i, k] = np.uint8(min(max(v, 0.0), 100.0))
+        info_day[i] = today

@@ -1,0 +1,140 @@
+"""Border crossings of a run: compiled arrays, and the events that change them.
+
+Every link between two countries is a crossing.  The scenario's ``crossings``
+entries describe them; a border link without an entry is a regular crossing,
+open, requiring no documents, with no irregular alternative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+
+from models.state import DOCUMENTS
+from simulator.events import Event, register_event
+from simulator.schema import CrossingRow
+
+
+@dataclass
+class Crossings:
+    """Crossing arrays: index x per crossing; ``link_crossing`` maps directed links to x (-1: not a crossing)."""
+
+    link_ids: list[str]
+    names: list[str]
+    from_iso3: list[str]
+    to_iso3: list[str]
+    link_crossing: np.ndarray  # int32 per directed link
+    has_regular: np.ndarray  # uint8: an official post exists
+    regular_open: np.ndarray  # uint8
+    documents_required: np.ndarray  # uint8 DOCUMENTS level
+    irregular_open: np.ndarray  # uint8
+    risks: np.ndarray  # float64 (crossings, 4): death, injury, robbery, trafficking per irregular crossing
+    cost_usd: np.ndarray
+
+    def index(self, link_id: str) -> int:
+        """Crossing index of a scenario link id."""
+        return self.link_ids.index(link_id)
+
+    def policy_state(self) -> dict[str, np.ndarray]:
+        """The arrays events change (for checkpoints)."""
+        return {"regular_open": self.regular_open, "documents_required": self.documents_required, "irregular_open": self.irregular_open}
+
+
+def compile_crossings(scenario, graph) -> Crossings:
+    """Crossing arrays for every border link of the scenario's graph."""
+    defined = {c.link: c for c in scenario.crossings}
+    link_crossing = np.full(graph.n_links, -1, dtype=np.int32)
+    rows: list[CrossingRow] = []
+    ids, names, from_iso3, to_iso3 = [], [], [], []
+    for k, link in enumerate(scenario.links):
+        a, b = graph.index(link.from_), graph.index(link.to)
+        if graph.node_iso3[a] == graph.node_iso3[b]:
+            continue
+        row = defined.get(link.id) or CrossingRow(link=link.id)
+        x = len(rows)
+        rows.append(row)
+        link_crossing[2 * k] = link_crossing[2 * k + 1] = x
+        ids.append(link.id)
+        names.append(row.name or f"{graph.node_names[a]} - {graph.node_names[b]}")
+        from_iso3.append(graph.node_iso3[a])
+        to_iso3.append(graph.node_iso3[b])
+    return Crossings(
+        link_ids=ids,
+        names=names,
+        from_iso3=from_iso3,
+        to_iso3=to_iso3,
+        link_crossing=link_crossing,
+        has_regular=np.array([r.regular for r in rows], dtype=np.uint8),
+        regular_open=np.array([r.regular and r.regular_open for r in rows], dtype=np.uint8),
+        documents_required=np.array([DOCUMENTS[r.documents_required] for r in rows], dtype=np.uint8),
+        irregular_open=np.array([r.irregular_alternative for r in rows], dtype=np.uint8),
+        risks=np.array([[r.death_risk, r.injury_risk, r.robbery_risk, r.trafficking_risk] for r in rows]).reshape(len(rows), 4),
+        cost_usd=np.array([r.cost_usd for r in rows]),
+    )
+
+
+class CrossingEvent(Event):
+    """Base of events on one crossing, named by its link id."""
+
+    link_fields = ("link",)
+    requires_border_link = True
+    link: str
+
+    def _index(self, model) -> int:
+        from simulator.errors import ScenarioError
+
+        if self.link not in model.crossings.link_ids:
+            raise ScenarioError(f"link '{self.link}' is not a border crossing", field="link")
+        return model.crossings.index(self.link)
+
+
+@register_event("close_crossing")
+class CloseCrossing(CrossingEvent):
+    """Close a crossing's regular channel, its irregular alternative, or both."""
+
+    channel: Literal["regular", "irregular", "both"] = "regular"
+
+    def apply(self, model) -> None:
+        x = self._index(model)
+        if self.channel in ("regular", "both"):
+            model.crossings.regular_open[x] = 0
+        if self.channel in ("irregular", "both"):
+            model.crossings.irregular_open[x] = 0
+
+    def describe(self) -> str:
+        return f"crossing {self.link} closes ({self.channel})"
+
+
+@register_event("open_crossing")
+class OpenCrossing(CrossingEvent):
+    """Open a crossing's regular channel (where an official post exists), its irregular alternative, or both."""
+
+    channel: Literal["regular", "irregular", "both"] = "regular"
+
+    def apply(self, model) -> None:
+        x = self._index(model)
+        if self.channel in ("regular", "both"):
+            model.crossings.regular_open[x] = model.crossings.has_regular[x]
+        if self.channel in ("irregular", "both"):
+            model.crossings.irregular_open[x] = 1
+
+    def describe(self) -> str:
+        return f"crossing {self.link} opens ({self.channel})"
+
+
+@register_event("set_documents_required")
+class SetDocumentsRequired(CrossingEvent):
+    """Change the documents a crossing's regular channel requires."""
+
+    documents: Literal["none", "id", "passport", "visa"]
+
+    def apply(self, model) -> None:
+        model.crossings.documents_required[self._index(model)] = DOCUMENTS[self.documents]
+
+    def describe(self) -> str:
+        return f"crossing {self.link} now requires: {self.documents}"
+
+
