@@ -14,7 +14,9 @@ from models.information import INFORMED, TOPIC_RISK, knowledge_now, risk_percept
 
 
 @njit(cache=True, parallel=True)
-def census(status, node, link, origin, flags, knowledge, info_day, risk_base, today, fade_pow, risk_weight, n_nodes, n_links, n_chunks):
+def census(
+    status, node, link, origin, flags, knowledge, info_day, risk_base, today, fade_pow, risk_weight, n_nodes, n_links, n_chunks
+):
     """Counts at the end of a day.
 
     Returns, with T topics:
@@ -49,6 +51,10 @@ def census(status, node, link, origin, flags, knowledge, info_day, risk_base, to
             else:
                 here = node[i]
                 at_node[c, here] += 1
+            if knowledge[i, 0] == 0 and knowledge[i, 1] == 0 and knowledge[i, 2] == 0 and knowledge[i, 3] == 0:
+                if here >= 0:
+                    node_risk[c, here] += np.int64(np.round(risk_perception(risk_base[i], 0.0, risk_weight)))
+                continue
             for t in range(topics):
                 k = knowledge_now(knowledge[i, t], info_day[i], today, fade_pow)
                 if k >= INFORMED:

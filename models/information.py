@@ -143,7 +143,9 @@ def _eligible(i, s, status, node, origin, flags, group, slot_kind, slot_nodes, s
 
 
 @njit(cache=True, parallel=True)
-def exposure_candidates(status, node, origin, flags, group, trust, slot_kind, slot_probability, slot_nodes, slot_groups, key, n_chunks):
+def exposure_candidates(
+    status, node, origin, flags, group, trust, slot_kind, slot_probability, slot_nodes, slot_groups, key, n_chunks
+):
     """Who each active campaign slot reaches today, before audience caps.
 
     ``slot_probability`` is the daily chance that an eligible agent is reached
@@ -208,47 +210,126 @@ def deliver(agents, slots, knowledge, info_day, trust, reached, today, fade_pow,
         reached[i] |= np.uint32(1) << np.uint32(s)
 
 
+WORD_OF_MOUTH_BLOCK = 4096  # agents per block of word-of-mouth draws (fixed, so results do not depend on threads)
+
+
+@njit(cache=True)
+def _word_of_mouth_block(
+    b, status, node, origin, knowledge, info_day, trust, today, fade_pow, node_shares, community_shares, log_stay, strength, key
+):
+    n = status.shape[0]
+    start = b * WORD_OF_MOUTH_BLOCK
+    stop = min(start + WORD_OF_MOUTH_BLOCK, n)
+    block_key = key ^ np.uint64(0xB10C)
+    talks = 0
+    i = start - 1
+    j = 0
+    while True:
+        u = uniform(block_key, b, j)
+        j += 1
+        i += 1 + np.int64(np.floor(np.log(1.0 - u) / log_stay))
+        if i >= stop:
+            break
+        st = status[i]
+        if st >= state.FIRST_TERMINAL or st == state.ON_LINK:
+            continue
+        if uniform(key, i, 0) >= trust[i, WORD_OF_MOUTH] / 100.0:
+            continue
+        talks += 1
+        _refresh(i, knowledge, info_day, today, fade_pow)
+        for t in range(knowledge.shape[1]):
+            if uniform(key, i, 1 + 2 * t) < 0.5:
+                informed = node_shares[node[i], t, 0]
+                misinformed = node_shares[node[i], t, 1]
+            else:
+                informed = community_shares[origin[i], t, 0]
+                misinformed = community_shares[origin[i], t, 1]
+            v = uniform(key, i, 2 + 2 * t)
+            if v < informed:
+                if knowledge[i, t] < strength:
+                    knowledge[i, t] = np.int8(strength)
+            elif v < informed + misinformed:
+                if knowledge[i, t] > -strength:
+                    knowledge[i, t] = np.int8(-strength)
+    return talks
+
+
 @njit(cache=True, parallel=True)
-def word_of_mouth(status, node, origin, knowledge, info_day, trust, today, fade_pow, node_shares, community_shares, contacts_per_day, strength, key, n_chunks):
+def word_of_mouth(
+    status,
+    node,
+    origin,
+    knowledge,
+    info_day,
+    trust,
+    today,
+    fade_pow,
+    node_shares,
+    community_shares,
+    contacts_per_day,
+    strength,
+    key,
+    n_chunks,
+):
     """Word of mouth among people at the same node and people from the same community of origin.
 
     ``node_shares[n, t, 0]`` is the share of people at node n who know topic t,
     ``[..., 1]`` the share misinformed; ``community_shares`` the same per
-    community of origin.  A person who talks (chance ``contacts_per_day x
-    trust in peers``) hears, per topic, from a contact drawn from its node or
-    its community with equal chance, what that contact believes.  Returns the
-    number of conversations.
+    community of origin.  A person talks with a contact on a given day with
+    chance ``contacts_per_day x trust in peers / 100``; it then hears, per
+    topic, from a contact drawn from its node or its community with equal
+    chance, what that contact believes.
+
+    Talkers are drawn block by block with geometric gaps at rate
+    ``contacts_per_day``, then thinned by trust, so only about that share of
+    agents is visited.  Returns the number of conversations.
     """
     n = status.shape[0]
-    talks = np.zeros(n_chunks, dtype=np.int64)
-    for c in prange(n_chunks):
-        for i in range(c * n // n_chunks, (c + 1) * n // n_chunks):
-            st = status[i]
-            if st >= state.FIRST_TERMINAL or st == state.ON_LINK:
-                continue
-            if uniform(key, i, 0) >= contacts_per_day * trust[i, WORD_OF_MOUTH] / 100.0:
-                continue
-            talks[c] += 1
-            _refresh(i, knowledge, info_day, today, fade_pow)
-            for t in range(knowledge.shape[1]):
-                if uniform(key, i, 1 + 2 * t) < 0.5:
-                    informed = node_shares[node[i], t, 0]
-                    misinformed = node_shares[node[i], t, 1]
-                else:
-                    informed = community_shares[origin[i], t, 0]
-                    misinformed = community_shares[origin[i], t, 1]
-                u = uniform(key, i, 2 + 2 * t)
-                if u < informed:
-                    if knowledge[i, t] < strength:
-                        knowledge[i, t] = np.int8(strength)
-                elif u < informed + misinformed:
-                    if knowledge[i, t] > -strength:
-                        knowledge[i, t] = np.int8(-strength)
+    n_blocks = (n + WORD_OF_MOUTH_BLOCK - 1) // WORD_OF_MOUTH_BLOCK
+    talks = np.zeros(n_blocks, dtype=np.int64)
+    if contacts_per_day <= 0.0:
+        return 0
+    log_stay = np.log1p(-min(contacts_per_day, 1.0 - 1e-12))
+    for b in prange(n_blocks):
+        talks[b] = _word_of_mouth_block(
+            b,
+            status,
+            node,
+            origin,
+            knowledge,
+            info_day,
+            trust,
+            today,
+            fade_pow,
+            node_shares,
+            community_shares,
+            log_stay,
+            strength,
+            key,
+        )
     return talks.sum()
 
 
 @njit(cache=True)
-def synthesize(first, count, node, key, internet_share, documents_cdf, know_share, misinformed_share, risk_mean, trust_mean, flags, documents, knowledge, risk_base, trust, info_day, today):
+def synthesize(
+    first,
+    count,
+    node,
+    key,
+    internet_share,
+    documents_cdf,
+    know_share,
+    misinformed_share,
+    risk_mean,
+    trust_mean,
+    flags,
+    documents,
+    knowledge,
+    risk_base,
+    trust,
+    info_day,
+    today,
+):
     """Draw new agents' attributes from the profile of the place they start at.
 
     Profiles are per node: internet share, cumulative shares of document levels,

@@ -241,12 +241,14 @@ def decide(
                         decided[c, 1] += 1
                     continue
                 onward = onward_probability[here]
-                if onward > 0.0 and services_reduction + misinformation_weight > 0.0:
-                    know = knowledge_now(knowledge[i, TOPIC_SERVICES], info_day[i], today, fade_pow)
-                    if know > 0.0:
-                        onward *= 1.0 - services_reduction * know / 100.0
-                    else:
-                        onward *= 1.0 - misinformation_weight * know / 100.0
+                # Knowledge can only scale onward movement within [0, 1 + misinformation_weight] times.
+                if u >= return_probability + onward * (1.0 + misinformation_weight):
+                    continue
+                know = knowledge_now(knowledge[i, TOPIC_SERVICES], info_day[i], today, fade_pow)
+                if know > 0.0:
+                    onward *= 1.0 - services_reduction * know / 100.0
+                else:
+                    onward *= 1.0 - misinformation_weight * know / 100.0
                 if u < return_probability + onward:
                     k = _pick(dest_cdf[here], uniform(key_destination, i, 0))
                     if k >= 0 and dest_nodes[k] != here:

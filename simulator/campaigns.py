@@ -75,7 +75,9 @@ class Campaign(Event):
         """Resolve node names in targets and channels."""
         targets = self.targets
         if targets.nodes is not None:
-            targets = targets.model_copy(update={"nodes": [resolve(n, ("targets", "nodes", i)) for i, n in enumerate(targets.nodes)]})
+            targets = targets.model_copy(
+                update={"nodes": [resolve(n, ("targets", "nodes", i)) for i, n in enumerate(targets.nodes)]}
+            )
         channels = [
             ch.model_copy(update={"nodes": [resolve(n, ("channels", j, "nodes", i)) for i, n in enumerate(ch.nodes)]})
             if ch.nodes is not None

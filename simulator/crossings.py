@@ -12,7 +12,6 @@ from typing import Literal
 
 import numpy as np
 
-
 from models.state import DOCUMENTS
 from simulator.events import Event, register_event
 from simulator.schema import CrossingRow
@@ -40,7 +39,11 @@ class Crossings:
 
     def policy_state(self) -> dict[str, np.ndarray]:
         """The arrays events change (for checkpoints)."""
-        return {"regular_open": self.regular_open, "documents_required": self.documents_required, "irregular_open": self.irregular_open}
+        return {
+            "regular_open": self.regular_open,
+            "documents_required": self.documents_required,
+            "irregular_open": self.irregular_open,
+        }
 
 
 def compile_crossings(scenario, graph) -> Crossings:
@@ -136,5 +139,3 @@ class SetDocumentsRequired(CrossingEvent):
 
     def describe(self) -> str:
         return f"crossing {self.link} now requires: {self.documents}"
-
-

@@ -17,7 +17,13 @@ from models.state import CHANNELS, DOCUMENTS, TOPICS
 from simulator.errors import MigsimError
 
 MAX_SLOTS = 32
-DEFAULT_TRUST = {"social_media": 0.5, "information_centre": 0.7, "community_outreach": 0.7, "mass_media": 0.5, "word_of_mouth": 0.7}
+DEFAULT_TRUST = {
+    "social_media": 0.5,
+    "information_centre": 0.7,
+    "community_outreach": 0.7,
+    "mass_media": 0.5,
+    "word_of_mouth": 0.7,
+}
 
 
 @dataclass
@@ -211,7 +217,22 @@ class InformationState:
         return {
             "slots": [
                 {
-                    **{k: getattr(s, k) for k in ("campaign", "channel", "kind", "probability", "groups", "strength", "cap_agents", "start_day", "end_day", "budget_usd", "reached_agents")},
+                    **{
+                        k: getattr(s, k)
+                        for k in (
+                            "campaign",
+                            "channel",
+                            "kind",
+                            "probability",
+                            "groups",
+                            "strength",
+                            "cap_agents",
+                            "start_day",
+                            "end_day",
+                            "budget_usd",
+                            "reached_agents",
+                        )
+                    },
                     "nodes": s.nodes.tolist(),
                     "messages": s.messages.tolist(),
                 }

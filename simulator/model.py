@@ -147,7 +147,11 @@ class MigrationModel(mesa.Model):
         self._dest_columns = np.searchsorted(self._targets, self._dest_nodes)
         self.routes: RouteTables = compute_routes(g, self._targets, self.policy.node_open, self.policy.link_open)
         self._routes_dirty = False
-        self.recorder = Recorder(g, self.days, n_crossings=sum(1 for k in range(len(sc.links)) if g.node_iso3[g.link_src[2 * k]] != g.node_iso3[g.link_dst[2 * k]]))
+        self.recorder = Recorder(
+            g,
+            self.days,
+            n_crossings=sum(1 for k in range(len(sc.links)) if g.node_iso3[g.link_src[2 * k]] != g.node_iso3[g.link_dst[2 * k]]),
+        )
         expected = sum(sc.stocks.values()) // self.scale + int(
             sum(max(r for _, r in d.steps) for d in sc.departures) * self.days / self.scale * 1.05
         )
@@ -343,7 +347,9 @@ class MigrationModel(mesa.Model):
         )
         t5 = clock()
         at_node, on_link, by_status, node_knowledge, node_risk, community_knowledge, members = self._census(day + 1)
-        self.recorder.record_day(day, at_node, on_link, by_status, node_tally.sum(axis=0), link_tally.sum(axis=0), spawned, decided)
+        self.recorder.record_day(
+            day, at_node, on_link, by_status, node_tally.sum(axis=0), link_tally.sum(axis=0), spawned, decided
+        )
         self.recorder.record_crossings(day, crossing_tally.sum(axis=0)[: len(x.link_ids)])
         self.recorder.record_information(day, node_knowledge, node_risk)
         self.information.update_shares(at_node, node_knowledge, community_knowledge, members)
@@ -427,7 +433,8 @@ class MigrationModel(mesa.Model):
         names = _NodeLookup(self.scenario)
         iso3 = self.graph.node_iso3
         link_ids = {
-            link_id: iso3[self.graph.link_src[2 * k]] != iso3[self.graph.link_dst[2 * k]] for k, link_id in enumerate(self.graph.link_ids)
+            link_id: iso3[self.graph.link_src[2 * k]] != iso3[self.graph.link_dst[2 * k]]
+            for k, link_id in enumerate(self.graph.link_ids)
         }
         parsed = parse_event(raw, (), lines, names, link_ids)
         parsed.check(self.days, self.scenario.start_date, self.scenario.groups, lambda path, msg: lines.error(path, msg))
@@ -490,7 +497,7 @@ class MigrationModel(mesa.Model):
         return load_checkpoint(cls, Path(path))
 
 
-def campaign_table(model) -> "pd.DataFrame":
+def campaign_table(model) -> pd.DataFrame:
     """Per day and campaign channel: people newly reached, reached so far (unique), exposures (persons)."""
     import pandas as pd
 

@@ -156,7 +156,9 @@ class Recorder:
         totals["incidents"] = crossing[:, :, 4:].sum(axis=(1, 2)) * scale
         at = self.node["people"][:days].sum(axis=1)
         for t, topic in enumerate(TOPICS):
-            totals[f"share_knowing_{topic}"] = np.divide(self.knowledge[:days, :, t, 0].sum(axis=1), at, out=np.zeros(days), where=at > 0)
+            totals[f"share_knowing_{topic}"] = np.divide(
+                self.knowledge[:days, :, t, 0].sum(axis=1), at, out=np.zeros(days), where=at > 0
+            )
         return {"nodes": nodes, "links": links, "countries": countries, "totals": totals}
 
     def crossing_table(self, crossings, start_date: dt.date, scale: int) -> pd.DataFrame:
@@ -186,7 +188,9 @@ class Recorder:
         people = np.repeat(self.node["people"][:days][:, :, None], topics, axis=2)
         knowing = self.knowledge[:days, :, :, 0]
         misinformed = self.knowledge[:days, :, :, 1]
-        risk = np.divide(self.risk_sum[:days], self.node["people"][:days], out=np.zeros((days, n)), where=self.node["people"][:days] > 0)
+        risk = np.divide(
+            self.risk_sum[:days], self.node["people"][:days], out=np.zeros((days, n)), where=self.node["people"][:days] > 0
+        )
         return pd.DataFrame(
             {
                 "day": np.repeat(np.arange(days, dtype=np.int32), n * topics),

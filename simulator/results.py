@@ -25,7 +25,7 @@ import pandas as pd
 from simulator.errors import MigsimError
 from simulator.version import __version__
 
-TABLES = ("nodes", "links", "countries", "totals")
+TABLES = ("nodes", "links", "countries", "totals", "crossings", "information", "campaigns")
 
 
 @dataclass

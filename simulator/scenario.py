@@ -16,11 +16,11 @@ from typing import Any
 
 import pydantic
 
+import simulator.campaigns  # noqa: F401  (registers campaign events)
+import simulator.crossings  # noqa: F401  (registers crossing events)
 from models import PARAMETER_SETS
 from simulator.csvsource import read_csv_rows
 from simulator.errors import ScenarioError, suggestion
-import simulator.campaigns  # noqa: F401  (registers campaign events)
-import simulator.crossings  # noqa: F401  (registers crossing events)
 from simulator.events import EVENT_TYPES, Event
 from simulator.schema import CrossingRow, DepartureRow, LinkRow, NodeRow, PopulationProfile, ScenarioSpec, StockRow
 from simulator.validation import located_csv_error, located_error
