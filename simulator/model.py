@@ -380,7 +380,7 @@ class MigrationModel(mesa.Model):
 
     def _spawn(self, day: int, dest_cdf: np.ndarray) -> int:
         """New departures: persons owed so far / scale, rounded down, so totals are exact."""
-        for k, (origin, _, steps) in enumerate(self._streams):
+        for k, (_, _, steps) in enumerate(self._streams):
             for step_day, rate in steps:
                 if step_day == day:
                     self._stream_rate[k] = rate
@@ -497,7 +497,7 @@ class MigrationModel(mesa.Model):
         return load_checkpoint(cls, Path(path))
 
 
-def campaign_table(model) -> pd.DataFrame:
+def campaign_table(model):
     """Per day and campaign channel: people newly reached, reached so far (unique), exposures (persons)."""
     import pandas as pd
 

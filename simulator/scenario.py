@@ -225,9 +225,10 @@ def _crossings(spec, base_dir, lines, files, nodes, links) -> list[CrossingRow]:
     seen: dict[str, int] = {}
     for index, (file, line, row) in enumerate(_table(spec.crossings, "crossings", base_dir, lines, ("link",), files)):
         crossing = _validate_row(CrossingRow, file, line, row, lines, ("crossings", index))
-        where = lambda message, f=file, ln=line, i=index: (
-            ScenarioError(message, f, ln, "link") if f != lines.file else lines.error(("crossings", i, "link"), message)
-        )
+
+        def where(message, f=file, ln=line, i=index):
+            return ScenarioError(message, f, ln, "link") if f != lines.file else lines.error(("crossings", i, "link"), message)
+
         link = by_id.get(crossing.link)
         if link is None:
             raise where(f"'{crossing.link}' is not a link{suggestion(crossing.link, by_id)}")
