@@ -10,12 +10,43 @@ import numpy as np
 from numba import njit, prange
 
 from models import state
-from models.information import INFORMED, TOPIC_RISK, knowledge_now, risk_perception
+from models.information import INFORMED, TOPIC_RISK, risk_perception
+
+
+def threshold_gaps(fade_pow):
+    """Largest fading gap (days) at which each stored knowledge value still counts as known / misinformed.
+
+    Index ``value + 128`` for values -128..127; -1 where it never counts.  With
+    these, the census classifies knowledge with integer comparisons only.
+    """
+    values = np.arange(-128, 128, dtype=np.float64)
+    gaps = np.arange(fade_pow.shape[0])
+    known = (values[:, None] * fade_pow[None, :]) >= INFORMED
+    wrong = (values[:, None] * fade_pow[None, :]) <= -INFORMED
+    # fade_pow decreases, so the set of gaps that still count is a prefix.
+    known_gap = np.where(known.any(axis=1), np.where(known, gaps[None, :], -1).max(axis=1), -1).astype(np.int64)
+    wrong_gap = np.where(wrong.any(axis=1), np.where(wrong, gaps[None, :], -1).max(axis=1), -1).astype(np.int64)
+    return known_gap, wrong_gap
 
 
 @njit(cache=True, parallel=True)
 def census(
-    status, node, link, origin, flags, knowledge, info_day, risk_base, today, fade_pow, risk_weight, n_nodes, n_links, n_chunks
+    status,
+    node,
+    link,
+    origin,
+    flags,
+    knowledge,
+    info_day,
+    risk_base,
+    today,
+    fade_pow,
+    known_gap,
+    wrong_gap,
+    risk_weight,
+    n_nodes,
+    n_links,
+    n_chunks,
 ):
     """Counts at the end of a day.
 
@@ -25,57 +56,60 @@ def census(
     misinformed on each topic; ``node_risk_sum`` (nodes,): sum of their risk
     perceptions in whole points; ``community_knowledge`` (nodes, T, 2) and
     ``community_members`` (nodes,): the same over everybody still in the
-    system, by community of origin.
+    system, by community of origin.  ``known_gap`` and ``wrong_gap`` come from
+    :func:`threshold_gaps`.
     """
     n = status.shape[0]
     topics = knowledge.shape[1]
+    width = 2 * topics
     at_node = np.zeros((n_chunks, n_nodes), dtype=np.int64)
     on_link = np.zeros((n_chunks, n_links), dtype=np.int64)
     by_status = np.zeros((n_chunks, 256), dtype=np.int64)
-    node_knowledge = np.zeros((n_chunks, n_nodes, topics, 2), dtype=np.int64)
+    node_knowledge = np.zeros((n_chunks, n_nodes * width), dtype=np.int64)
     node_risk = np.zeros((n_chunks, n_nodes), dtype=np.int64)
-    community = np.zeros((n_chunks, n_nodes, topics, 2), dtype=np.int64)
+    community = np.zeros((n_chunks, n_nodes * width), dtype=np.int64)
     members = np.zeros((n_chunks, n_nodes), dtype=np.int64)
+    last = np.int64(fade_pow.shape[0] - 1)
+    # Branch-free tallies: which topics an agent knows is unpredictable, and mispredicted
+    # branches would cost more than the arithmetic.
     for c in prange(n_chunks):
+        node_row = node_knowledge[c]
+        community_row = community[c]
         for i in range(c * n // n_chunks, (c + 1) * n // n_chunks):
             s = status[i]
             by_status[c, s] += 1
             if s >= state.FIRST_TERMINAL:
                 continue
-            home = origin[i]
-            if home >= 0:
-                members[c, home] += 1
-            here = -1
-            if s == state.ON_LINK:
+            home = max(origin[i], 0)
+            has_home = np.int64(origin[i] >= 0)
+            members[c, home] += has_home
+            travelling = s == state.ON_LINK
+            if travelling:
                 on_link[c, link[i]] += 1
-            else:
-                here = node[i]
-                at_node[c, here] += 1
-            if knowledge[i, 0] == 0 and knowledge[i, 1] == 0 and knowledge[i, 2] == 0 and knowledge[i, 3] == 0:
-                if here >= 0:
-                    node_risk[c, here] += np.int64(np.round(risk_perception(risk_base[i], 0.0, risk_weight)))
-                continue
+            here = node[i]
+            present = np.int64(not travelling)
+            at_node[c, here] += present
+            gap = np.int64(today) - np.int64(info_day[i])
+            gap = min(max(gap, np.int64(0)), last)
+            base_here = here * width
+            base_home = home * width
             for t in range(topics):
-                k = knowledge_now(knowledge[i, t], info_day[i], today, fade_pow)
-                if k >= INFORMED:
-                    if here >= 0:
-                        node_knowledge[c, here, t, 0] += 1
-                    if home >= 0:
-                        community[c, home, t, 0] += 1
-                elif k <= -INFORMED:
-                    if here >= 0:
-                        node_knowledge[c, here, t, 1] += 1
-                    if home >= 0:
-                        community[c, home, t, 1] += 1
-                if t == TOPIC_RISK and here >= 0:
-                    # Whole points, so the sum is exact whatever the chunking.
-                    node_risk[c, here] += np.int64(np.round(risk_perception(risk_base[i], k, risk_weight)))
+                k = np.int64(knowledge[i, t]) + 128
+                known = np.int64(gap <= known_gap[k])
+                wrong = np.int64(gap <= wrong_gap[k])
+                node_row[base_here + 2 * t] += present * known
+                node_row[base_here + 2 * t + 1] += present * wrong
+                community_row[base_home + 2 * t] += has_home * known
+                community_row[base_home + 2 * t + 1] += has_home * wrong
+            # Whole points, so the sum is exact whatever the chunking.
+            k_risk = knowledge[i, TOPIC_RISK] * fade_pow[gap]
+            node_risk[c, here] += present * np.int64(np.round(risk_perception(risk_base[i], k_risk, risk_weight)))
     return (
         at_node.sum(axis=0),
         on_link.sum(axis=0),
         by_status.sum(axis=0),
-        node_knowledge.sum(axis=0),
+        node_knowledge.sum(axis=0).reshape(n_nodes, topics, 2),
         node_risk.sum(axis=0),
-        community.sum(axis=0),
+        community.sum(axis=0).reshape(n_nodes, topics, 2),
         members.sum(axis=0),
     )

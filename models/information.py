@@ -21,10 +21,11 @@ A day's information phase, in order:
 
 Channel reach mechanics (eligibility):
 
-* social media: agents with internet access whose current place is targeted;
+* social media: agents with internet access whose current place (for people
+  on the road, the place they last left) is targeted;
 * information centre: agents present at the centre's node;
 * community outreach: agents still at their community of origin, if targeted;
-* mass media: agents present at targeted places;
+* mass media: agents at or on the road from targeted places;
 * word of mouth (as a campaign channel, e.g. smugglers' rumours): agents
   present at targeted places, weighted by their trust in peers.
 """
@@ -38,7 +39,7 @@ from numba import njit, prange
 
 from models import state
 from models.params import parameter
-from models.rng import uniform
+from models.rng import bits, uniform
 
 INFORMED = 50  # knowledge at or above which a person "knows" a topic; at or below -50, misinformed
 TOPIC_REGULAR, TOPIC_RISK, TOPIC_ALTERNATIVES, TOPIC_SERVICES = range(4)
@@ -129,17 +130,22 @@ def _eligible(i, s, status, node, origin, flags, group, slot_kind, slot_nodes, s
     st = status[i]
     if st >= state.FIRST_TERMINAL:
         return False
-    if ((slot_groups[s] >> np.uint32(group[i])) & np.uint32(1)) == 0:
-        return False
     kind = slot_kind[s]
     here = node[i]
+    # Place first: most agents are outside a slot's places, so this branch predicts well.
+    if slot_nodes[s, here] == 0:
+        return False
+    if ((slot_groups[s] >> np.uint32(group[i])) & np.uint32(1)) == 0:
+        return False
     if kind == SOCIAL_MEDIA:
-        return (flags[i] & state.FLAG_INTERNET) != 0 and slot_nodes[s, here] != 0
+        return (flags[i] & state.FLAG_INTERNET) != 0
+    if kind == MASS_MEDIA:
+        return True  # radio and television also reach people on the road (by the place they last left)
     if st == state.ON_LINK:
         return False
     if kind == COMMUNITY_OUTREACH:
-        return here == origin[i] and slot_nodes[s, here] != 0
-    return slot_nodes[s, here] != 0
+        return here == origin[i]
+    return True
 
 
 @njit(cache=True, parallel=True)
@@ -238,13 +244,15 @@ def _word_of_mouth_block(
         talks += 1
         _refresh(i, knowledge, info_day, today, fade_pow)
         for t in range(knowledge.shape[1]):
-            if uniform(key, i, 1 + 2 * t) < 0.5:
+            # One 64-bit draw per topic: the low bit picks the contact's pool, the high 53 bits the uniform.
+            r = bits(key, i, 1 + t)
+            if (r & np.uint64(1)) == 0:
                 informed = node_shares[node[i], t, 0]
                 misinformed = node_shares[node[i], t, 1]
             else:
                 informed = community_shares[origin[i], t, 0]
                 misinformed = community_shares[origin[i], t, 1]
-            v = uniform(key, i, 2 + 2 * t)
+            v = (r >> np.uint64(11)) * (1.0 / 9007199254740992.0)
             if v < informed:
                 if knowledge[i, t] < strength:
                     knowledge[i, t] = np.int8(strength)

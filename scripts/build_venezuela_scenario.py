@@ -1,7 +1,9 @@
 """Build the default scenario's tables from the reference data in ``scenarios/reference/``.
 
 Run ``python scripts/build_venezuela_scenario.py``; it rewrites, byte for byte
-identically on every run, ``scenarios/venezuela_2024/{nodes,links,stocks,departures}.csv``.
+identically on every run, ``scenarios/venezuela_2024/{nodes,links,stocks,departures}.csv``
+and the corridor-B subset ``scenarios/mesoamerica_transit/{nodes,links,crossings}.csv``
+(its crossings are those of ``venezuela_2024/crossings.csv``, which is written by hand).
 
 Rules (also in ``scenarios/venezuela_2024/SOURCES.md``):
 
@@ -215,6 +217,39 @@ def build_departures() -> tuple[list[list], float]:
     return rows, national
 
 
+MESO = REPO / "scenarios" / "mesoamerica_transit"
+
+
+def build_mesoamerica(nodes: list[dict[str, str]], links: list[list]) -> None:
+    """The northbound corridor (corridor B): Urabá, the Darién, Central America, Mexico, the US border.
+
+    Nodes are those of corridor B; links those with both ends among them; the
+    crossings are the default scenario's on those links.
+    """
+    MESO.mkdir(parents=True, exist_ok=True)
+    keep = [n for n in nodes if n["corridor"] == "B"]
+    ids = {n["id"] for n in keep}
+    header = list(keep[0])
+    rows = [[n[k] for k in header] for n in keep]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
+    (MESO / "nodes.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    kept_links = [row for row in links if row[1] in ids and row[2] in ids]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(
+        [["id", "from", "to", "distance_km", "mode", "speed_km_per_day", "distance_status", "source", "notes"], *kept_links]
+    )
+    (MESO / "links.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    link_ids = {row[0] for row in kept_links}
+    with (OUT / "crossings.csv").open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        crossing_rows = [next(reader)] + [row for row in reader if row[0] in link_ids]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(crossing_rows)
+    (MESO / "crossings.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    print(f"mesoamerica_transit: {len(keep)} nodes, {len(kept_links)} links, {len(crossing_rows) - 1} crossings")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     nodes = build_nodes()
@@ -233,6 +268,7 @@ def main() -> None:
     placed = sum(r[1] for r in stocks)
     print(f"{len(nodes)} nodes, {len(links)} links, {placed:,} persons in stocks, departures {national:,.0f} persons/day")
     print(f"left out (no node in the graph): {dropped} = {sum(dropped.values()):,} persons")
+    build_mesoamerica(nodes, links)
 
 
 if __name__ == "__main__":

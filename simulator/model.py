@@ -142,7 +142,9 @@ class MigrationModel(mesa.Model):
         self._streams = [(g.index(d.origin), sc.groups.index(d.group), d.steps) for d in sc.departures]
         self._stream_rate = np.zeros(len(self._streams))  # persons/day per departure stream
         self._departed_persons = np.zeros(len(self._streams))  # persons owed by each stream so far
-        self._targets = np.union1d(g.destination_nodes(), g.origin_nodes()).astype(np.int32)
+        # Origins: origin cities and wherever departures start (people may return there).
+        self._origins = np.union1d(g.origin_nodes(), [o for o, _, _ in self._streams]).astype(np.int32)
+        self._targets = np.union1d(g.destination_nodes(), self._origins).astype(np.int32)
         self._dest_nodes = g.destination_nodes()
         self._dest_columns = np.searchsorted(self._targets, self._dest_nodes)
         self.routes: RouteTables = compute_routes(g, self._targets, self.policy.node_open, self.policy.link_open)
@@ -165,7 +167,7 @@ class MigrationModel(mesa.Model):
     def _spawn_initial_stocks(self) -> None:
         """Place the initial stocks (persons / scale agents, rounded down per node) as settled agents."""
         g = self.graph
-        origins = g.origin_nodes()
+        origins = self._origins
         # Where the stock came from is not known: origins are drawn in proportion to first-day departures.
         weights = np.zeros(len(origins))
         for origin, _, steps in self._streams:
@@ -232,6 +234,7 @@ class MigrationModel(mesa.Model):
             pop.risk_base,
             np.uint16(day),
             self.information.fade_pow,
+            *self.information.threshold_gaps,
             self.params["information"].risk_knowledge_weight,
             self.graph.n_nodes,
             self.graph.n_links,

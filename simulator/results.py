@@ -128,8 +128,8 @@ def write_results(result: RunResult, out_dir: Path) -> Path:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
     try:
-        for name in TABLES:
-            result.tables[name].to_parquet(tmp / f"{name}.parquet", index=False)
+        for name, table in result.tables.items():
+            table.to_parquet(tmp / f"{name}.parquet", index=False)
         result.summary.to_csv(tmp / "summary.csv", index=False)
         (tmp / "run.json").write_text(json.dumps(result.record, indent=2, default=str) + "\n")
         write_plots(result, tmp)

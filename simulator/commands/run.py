@@ -20,6 +20,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--scale", type=positive_int, help="persons per agent (default: the scenario's, usually 1)")
     parser.add_argument("--out", type=Path, help="results folder (default: runs/NAME-seedS-scaleK-TIMESTAMP)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
+    parser.add_argument(
+        "--no-campaign-effects",
+        action="store_true",
+        help="skip measuring each campaign's effect (one more run per campaign, without it, same seed)",
+    )
 
 
 def default_out(name: str, seed_value: int, scale: int) -> Path:
@@ -52,8 +57,16 @@ def run(args) -> int:
     finally:
         if bar is not None:
             bar.close()
+    if not args.no_campaign_effects:
+        from simulator.campaign_effects import campaign_effects
+
+        result.tables["campaign_effects"] = campaign_effects(model, result.tables)
     result.write(out)
     if not args.quiet:
+        from simulator.campaign_effects import format_campaign_effects
+
         print(format_summary(result))
+        if "campaign_effects" in result.tables:
+            print(format_campaign_effects(result.tables["campaign_effects"]))
     print(f"results written to {out}")
     return 0
