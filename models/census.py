@@ -36,6 +36,7 @@ def census(
     link,
     origin,
     flags,
+    since_day,
     knowledge,
     info_day,
     risk_base,
@@ -56,8 +57,11 @@ def census(
     misinformed on each topic; ``node_risk_sum`` (nodes,): sum of their risk
     perceptions in whole points; ``community_knowledge`` (nodes, T, 2) and
     ``community_members`` (nodes,): the same over everybody still in the
-    system, by community of origin.  ``known_gap`` and ``wrong_gap`` come from
-    :func:`threshold_gaps`.
+    system, by community of origin; ``transit_at_node`` (nodes,): people in
+    transit or waiting at each node (who need shelter); ``waiting``,
+    ``waited_days`` and ``longest_wait`` (links,): people queuing for each
+    directed crossing link, their summed and longest waits in days.
+    ``known_gap`` and ``wrong_gap`` come from :func:`threshold_gaps`.
     """
     n = status.shape[0]
     topics = knowledge.shape[1]
@@ -69,6 +73,10 @@ def census(
     node_risk = np.zeros((n_chunks, n_nodes), dtype=np.int64)
     community = np.zeros((n_chunks, n_nodes * width), dtype=np.int64)
     members = np.zeros((n_chunks, n_nodes), dtype=np.int64)
+    transit = np.zeros((n_chunks, n_nodes), dtype=np.int64)
+    waiting = np.zeros((n_chunks, n_links), dtype=np.int64)
+    waited_days = np.zeros((n_chunks, n_links), dtype=np.int64)
+    longest_wait = np.zeros((n_chunks, n_links), dtype=np.int64)
     last = np.int64(fade_pow.shape[0] - 1)
     # Branch-free tallies: which topics an agent knows is unpredictable, and mispredicted
     # branches would cost more than the arithmetic.
@@ -86,7 +94,13 @@ def census(
             travelling = s == state.ON_LINK
             if travelling:
                 on_link[c, link[i]] += 1
+            elif s == state.WAITING:
+                waited = np.int64(today) - np.int64(since_day[i])
+                waiting[c, link[i]] += 1
+                waited_days[c, link[i]] += waited
+                longest_wait[c, link[i]] = max(longest_wait[c, link[i]], waited)
             here = node[i]
+            transit[c, here] += np.int64(s == state.IN_TRANSIT or s == state.WAITING)
             present = np.int64(not travelling)
             at_node[c, here] += present
             gap = np.int64(today) - np.int64(info_day[i])
@@ -112,4 +126,17 @@ def census(
         node_risk.sum(axis=0),
         community.sum(axis=0).reshape(n_nodes, topics, 2),
         members.sum(axis=0),
+        transit.sum(axis=0),
+        waiting.sum(axis=0),
+        waited_days.sum(axis=0),
+        _column_max(longest_wait),
     )
+
+
+@njit(cache=True)
+def _column_max(table):
+    out = np.zeros(table.shape[1], dtype=table.dtype)
+    for r in range(table.shape[0]):
+        for k in range(table.shape[1]):
+            out[k] = max(out[k], table[r, k])
+    return out

@@ -30,8 +30,25 @@ from models.rng import uniform
 
 CROSSED_REGULAR, CROSSED_IRREGULAR, BLOCKED = 1, 2, 0
 # Per-crossing daily tallies (columns)
-TALLY = ("regular", "irregular", "blocked", "documents_obtained", "deaths", "injuries", "robberies", "trafficking")
+TALLY = (
+    "regular",
+    "irregular",
+    "blocked",
+    "documents_obtained",
+    "deaths",
+    "injuries",
+    "robberies",
+    "trafficking",
+    "joined_queue",
+    "admitted",
+    "gave_up",
+    "gave_up_irregular",
+    "gave_up_stayed",
+    "gave_up_returned",
+)
 T_REGULAR, T_IRREGULAR, T_BLOCKED, T_DOCUMENTS, T_DEATH, T_INJURY, T_ROBBERY, T_TRAFFICKING = range(8)
+T_QUEUED, T_ADMITTED, T_GAVE_UP, T_GAVE_UP_IRREGULAR, T_GAVE_UP_STAYED, T_GAVE_UP_RETURNED = range(8, 14)
+N_TALLY = len(TALLY)
 INCIDENTS = ("death", "injury", "robbery", "trafficking")
 
 
@@ -71,6 +88,22 @@ class CrossingParams:
     )
     trafficking_avoidance: float = parameter(
         0.5, "share", "Share by which full knowledge of route risks cuts the trafficking risk of an irregular crossing.", 0.0, 1.0
+    )
+    queue_patience_days: float = parameter(
+        14.0, "days", "Wait at which a queuing person's daily chances of giving up reach half their maximum.", 0.1, 365.0
+    )
+    give_up_irregular_probability_per_day: float = parameter(
+        0.15,
+        "1/day",
+        "Largest daily chance that a queuing person turns to the crossing's irregular alternative (times 1 - deterrence x risk).",
+        0.0,
+        1.0,
+    )
+    give_up_stay_probability_per_day: float = parameter(
+        0.03, "1/day", "Largest daily chance that a queuing person gives up and settles where it is.", 0.0, 1.0
+    )
+    give_up_return_probability_per_day: float = parameter(
+        0.01, "1/day", "Largest daily chance that a queuing person gives up and heads back to its origin.", 0.0, 1.0
     )
 
 

@@ -33,10 +33,12 @@ from models import state
 from models.crossings import (
     BLOCKED,
     CROSSED_IRREGULAR,
+    N_TALLY,
     T_BLOCKED,
     T_DEATH,
     T_DOCUMENTS,
     T_IRREGULAR,
+    T_QUEUED,
     T_REGULAR,
     crossing_decision,
     incident,
@@ -296,6 +298,7 @@ def travel(
     crossing_documents_required,
     crossing_irregular_open,
     crossing_risks,
+    crossing_queued,
     crossing_params,
     key_crossing,
     n_chunks,
@@ -307,7 +310,9 @@ def travel(
     length L at speed v takes L / v days, so an agent can cross several short
     links in one day and spends several days on a long one.  Before taking a
     link that is a border crossing (``link_crossing >= 0``) the agent decides
-    how to cross (:func:`models.crossings.crossing_decision`) or stops.
+    how to cross (:func:`models.crossings.crossing_decision`) or stops; at a
+    crossing with a daily capacity (``crossing_queued``), a regular crosser
+    joins the queue (status WAITING, ``link`` = the crossing it waits for).
 
     ``crossing_params`` = (irregular probability, risk deterrence, regular
     preference, documents chance uninformed, informed, trafficking avoidance,
@@ -323,7 +328,7 @@ def travel(
     n_crossings = crossing_regular_open.shape[0]
     node_tally = np.zeros((n_chunks, 4, n_nodes), dtype=np.int64)
     link_tally = np.zeros((n_chunks, n_links), dtype=np.int64)
-    crossing_tally = np.zeros((n_chunks, max(n_crossings, 1), 8), dtype=np.int64)
+    crossing_tally = np.zeros((n_chunks, max(n_crossings, 1), N_TALLY), dtype=np.int64)
     irregular_p = crossing_params[0]
     deterrence = crossing_params[1]
     preference = crossing_params[2]
@@ -372,6 +377,13 @@ def travel(
                         if hit == 0:
                             status[i] = state.DEAD
                             continue
+                    elif crossing_queued[x] != 0:
+                        # A crossing with a daily capacity: join its queue; admission comes tomorrow.
+                        status[i] = state.WAITING
+                        link[i] = nxt
+                        since_day[i] = today
+                        crossing_tally[c, x, T_QUEUED] += 1
+                        continue
                     else:
                         crossing_tally[c, x, T_REGULAR] += 1
                     hop += 1
@@ -445,6 +457,13 @@ def travel(
                             progress_km[i] = 0.0
                             status[i] = state.DEAD
                             break
+                    elif crossing_queued[x] != 0:
+                        _stop(i, reached, status, node, link, progress_km, since_day, today)
+                        status[i] = state.WAITING
+                        link[i] = nxt
+                        node_tally[c, 1, reached] += 1
+                        crossing_tally[c, x, T_QUEUED] += 1
+                        break
                     else:
                         crossing_tally[c, x, T_REGULAR] += 1
                     hop += 1

@@ -15,6 +15,7 @@ FIRST_TERMINAL = 10
 RETURNED = 10  # went back to its origin and left the system
 DEAD = 11  # died on the way (an incident on an irregular crossing)
 STAYED = 12  # gave up leaving before departure (took up a local alternative)
+DEPORTED = 13  # removed by a deportation policy
 
 STATUS_NAMES = {
     SETTLED: "settled",
@@ -25,6 +26,7 @@ STATUS_NAMES = {
     RETURNED: "returned",
     DEAD: "dead",
     STAYED: "stayed",
+    DEPORTED: "deported",
 }
 
 # Agent flags (uint8 bit field)

@@ -48,6 +48,8 @@ def save_checkpoint(model, path: Path) -> Path:
         policy_link_open=model.policy.link_open,
         policy_departure_factor=model.policy.departure_factor,
         stream_rate=model._stream_rate,
+        queue_carry=model.queues.carry,
+        policy_shelter_capacity_persons=model.policy.shelter_capacity_persons,
         departed_persons=model._departed_persons,
         **{f"crossing_{k}": v for k, v in model.crossings.policy_state().items()},
         meta_json=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
@@ -90,6 +92,8 @@ def load_checkpoint(model_class, path: Path):
     model.policy.departure_factor[:] = arrays["policy_departure_factor"]
     model._streams = [(o, g, [(d, r) for d, r in steps]) for o, g, steps in meta["streams"]]
     model._stream_rate = arrays["stream_rate"].copy()
+    model.queues.carry[:] = arrays["queue_carry"]
+    model.policy.shelter_capacity_persons[:] = arrays["policy_shelter_capacity_persons"]
     model._departed_persons = arrays["departed_persons"].copy()
     for name, array in model.crossings.policy_state().items():
         array[:] = arrays[f"crossing_{name}"]

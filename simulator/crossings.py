@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from pydantic import Field
 
 from models.state import DOCUMENTS
 from simulator.events import Event, register_event
@@ -32,6 +33,12 @@ class Crossings:
     irregular_open: np.ndarray  # uint8
     risks: np.ndarray  # float64 (crossings, 4): death, injury, robbery, trafficking per irregular crossing
     cost_usd: np.ndarray
+    capacity_persons_per_day: np.ndarray  # int64, -1 where unlimited
+
+    @property
+    def queued(self) -> np.ndarray:
+        """uint8 per crossing: 1 where the regular channel has a daily capacity (people queue)."""
+        return ((self.capacity_persons_per_day >= 0) & (self.has_regular != 0)).astype(np.uint8)
 
     def index(self, link_id: str) -> int:
         """Crossing index of a scenario link id."""
@@ -76,6 +83,9 @@ def compile_crossings(scenario, graph) -> Crossings:
         irregular_open=np.array([r.irregular_alternative for r in rows], dtype=np.uint8),
         risks=np.array([[r.death_risk, r.injury_risk, r.robbery_risk, r.trafficking_risk] for r in rows]).reshape(len(rows), 4),
         cost_usd=np.array([r.cost_usd for r in rows]),
+        capacity_persons_per_day=np.array(
+            [-1 if r.capacity_persons_per_day is None else r.capacity_persons_per_day for r in rows], dtype=np.int64
+        ),
     )
 
 
@@ -139,3 +149,19 @@ class SetDocumentsRequired(CrossingEvent):
 
     def describe(self) -> str:
         return f"crossing {self.link} now requires: {self.documents}"
+
+
+@register_event("set_crossing_capacity")
+class SetCrossingCapacity(CrossingEvent):
+    """Cap (or uncap, with no value) the people a crossing's regular channel admits per day; people queue."""
+
+    capacity_persons_per_day: int | None = Field(default=None, ge=0)
+
+    def apply(self, model) -> None:
+        cap = -1 if self.capacity_persons_per_day is None else self.capacity_persons_per_day
+        model.crossings.capacity_persons_per_day[self._index(model)] = cap
+
+    def describe(self) -> str:
+        if self.capacity_persons_per_day is None:
+            return f"crossing {self.link}: no daily cap"
+        return f"crossing {self.link} admits at most {self.capacity_persons_per_day:,} people per day"

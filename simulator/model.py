@@ -42,6 +42,7 @@ from simulator.events import Event
 from simulator.graph import CompiledGraph, build_networkx, compile_graph
 from simulator.information import InformationState, compile_profiles
 from simulator.population import Population
+from simulator.queues import QueueStep
 from simulator.recorder import Recorder
 from simulator.reporters import MODEL_REPORTERS
 from simulator.routes import RouteTables, compute_routes
@@ -58,6 +59,7 @@ class PolicyState:
     node_open: np.ndarray  # uint8 per node
     link_open: np.ndarray  # uint8 per directed link
     departure_factor: np.ndarray  # float64 multiplier of scheduled departures, per origin node
+    shelter_capacity_persons: np.ndarray  # int64 per node, -1 where not limited
 
 
 def _chunks() -> int:
@@ -138,6 +140,7 @@ class MigrationModel(mesa.Model):
             node_open=np.ones(g.n_nodes, dtype=np.uint8),
             link_open=np.ones(g.n_links, dtype=np.uint8),
             departure_factor=np.ones(g.n_nodes),
+            shelter_capacity_persons=g.shelter_capacity_persons.copy(),
         )
         self._streams = [(g.index(d.origin), sc.groups.index(d.group), d.steps) for d in sc.departures]
         self._stream_rate = np.zeros(len(self._streams))  # persons/day per departure stream
@@ -161,6 +164,7 @@ class MigrationModel(mesa.Model):
         self._stock_persons = np.zeros(g.n_nodes)
         self._forces_stop = g.forces_stop()
         self.crossings: Crossings = compile_crossings(sc, g)
+        self.queues = QueueStep(self.crossings, self.scale)
         self.profiles = compile_profiles(sc, g)
         self.information = InformationState(self)
 
@@ -229,6 +233,7 @@ class MigrationModel(mesa.Model):
             pop.link,
             pop.origin,
             pop.flags,
+            pop.since_day,
             pop.knowledge,
             pop.info_day,
             pop.risk_base,
@@ -305,6 +310,7 @@ class MigrationModel(mesa.Model):
         ).sum(axis=0)
         t4 = clock()
         x = self.crossings
+        queue_departures, queue_flows, queue_tally = self.queues.run(self, day)
         node_tally, link_tally, crossing_tally = mv.travel(
             pop.status,
             pop.node,
@@ -333,6 +339,7 @@ class MigrationModel(mesa.Model):
             x.documents_required,
             x.irregular_open,
             x.risks,
+            x.queued,
             np.array(
                 [
                     crossing.irregular_crossing_probability_per_day,
@@ -349,11 +356,21 @@ class MigrationModel(mesa.Model):
             _chunks(),
         )
         t5 = clock()
-        at_node, on_link, by_status, node_knowledge, node_risk, community_knowledge, members = self._census(day + 1)
-        self.recorder.record_day(
-            day, at_node, on_link, by_status, node_tally.sum(axis=0), link_tally.sum(axis=0), spawned, decided
+        node_tally = node_tally.sum(axis=0)
+        node_tally[0] += queue_departures
+        link_tally = link_tally.sum(axis=0) + queue_flows
+        crossing_tally = crossing_tally.sum(axis=0) + queue_tally
+        counts = self._census(day + 1)
+        at_node, on_link, by_status, node_knowledge, node_risk, community_knowledge, members = counts[:7]
+        transit_at_node, waiting, waited_days, longest_wait = counts[7:]
+        self.recorder.record_day(day, at_node, on_link, by_status, node_tally, link_tally, spawned, decided)
+        self.recorder.record_crossings(day, crossing_tally[: len(x.link_ids)])
+        self.recorder.record_queues(
+            day, self._by_crossing(waiting), self._by_crossing(waited_days), self._by_crossing(longest_wait, np.maximum)
         )
-        self.recorder.record_crossings(day, crossing_tally.sum(axis=0)[: len(x.link_ids)])
+        capacity = self.policy.shelter_capacity_persons
+        without = np.where(capacity >= 0, np.maximum(transit_at_node * self.scale - capacity, 0), 0)
+        self.recorder.record_shelter(day, transit_at_node, without)
         self.recorder.record_information(day, node_knowledge, node_risk)
         self.information.update_shares(at_node, node_knowledge, community_knowledge, members)
         self._stock_persons = at_node * float(self.scale)
@@ -375,6 +392,14 @@ class MigrationModel(mesa.Model):
             self.step()
             if progress is not None:
                 progress(1)
+
+    def _by_crossing(self, per_link: np.ndarray, combine=np.add) -> np.ndarray:
+        """Sum (or combine) per directed link values over each crossing's two directions."""
+        x = self.crossings
+        out = np.zeros(len(x.link_ids), dtype=per_link.dtype)
+        links = np.flatnonzero(x.link_crossing >= 0)
+        combine.at(out, x.link_crossing[links], per_link[links])
+        return out
 
     def _masked_distances(self) -> np.ndarray:
         distance = self.routes.distance_km[:, self._dest_columns].copy()

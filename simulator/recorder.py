@@ -35,6 +35,9 @@ class Recorder:
         self.start_people = np.zeros(n, dtype=np.int64)
         self.start_status = np.zeros(256, dtype=np.int64)
         self.crossing = np.zeros((days, n_crossings, len(TALLY)), dtype=np.int64)
+        self.queue = np.zeros((days, n_crossings, 3), dtype=np.int64)  # waiting, summed wait days, longest wait
+        self.transit_at_node = np.zeros((days, n), dtype=np.int64)
+        self.without_shelter = np.zeros((days, n), dtype=np.int64)  # persons
         self.knowledge = np.zeros((days, n, len(TOPICS), 2), dtype=np.int64)
         self.risk_sum = np.zeros((days, n), dtype=np.int64)
 
@@ -62,6 +65,17 @@ class Recorder:
         """Store day ``day``'s per-crossing tallies (columns of models.crossings.TALLY)."""
         self.crossing[day] = tally
 
+    def record_queues(self, day: int, waiting: np.ndarray, waited_days: np.ndarray, longest_wait: np.ndarray) -> None:
+        """People queuing per crossing at the end of the day, their summed and longest waits (days)."""
+        self.queue[day, :, 0] = waiting
+        self.queue[day, :, 1] = waited_days
+        self.queue[day, :, 2] = longest_wait
+
+    def record_shelter(self, day: int, transit_at_node: np.ndarray, without_shelter_persons: np.ndarray) -> None:
+        """People in transit or waiting at each node (agents) and those beyond its shelter capacity (persons)."""
+        self.transit_at_node[day] = transit_at_node
+        self.without_shelter[day] = without_shelter_persons
+
     def record_information(self, day: int, node_knowledge: np.ndarray, node_risk_sum: np.ndarray) -> None:
         """Store the people knowing / misinformed per node and topic, and their summed risk perception."""
         self.knowledge[day] = node_knowledge
@@ -78,6 +92,9 @@ class Recorder:
             start_people=self.start_people,
             start_status=self.start_status,
             crossing=self.crossing,
+            queue=self.queue,
+            transit_at_node=self.transit_at_node,
+            without_shelter=self.without_shelter,
             knowledge=self.knowledge,
             risk_sum=self.risk_sum,
             recorded_days=np.array(self.recorded_days),
@@ -96,6 +113,9 @@ class Recorder:
         self.start_people[:] = saved["start_people"]
         self.start_status[:] = saved["start_status"]
         self.crossing[:] = saved["crossing"]
+        self.queue[:] = saved["queue"]
+        self.transit_at_node[:] = saved["transit_at_node"]
+        self.without_shelter[:] = saved["without_shelter"]
         self.knowledge[:] = saved["knowledge"]
         self.risk_sum[:] = saved["risk_sum"]
         self.recorded_days = int(saved["recorded_days"])
@@ -113,6 +133,8 @@ class Recorder:
                 "node_id": np.tile(g.node_ids, days),
                 "iso3": np.tile(g.node_iso3, days),
                 **{name: self.node[name][:days].ravel() * scale for name in NODE_SERIES},
+                "in_transit_or_waiting": self.transit_at_node[:days].ravel() * scale,
+                "without_shelter": self.without_shelter[:days].ravel(),
             }
         )
         links_n = g.n_links
@@ -153,7 +175,8 @@ class Recorder:
         crossing = self.crossing[:days]
         totals["regular_crossings"] = crossing[:, :, 0].sum(axis=1) * scale
         totals["irregular_crossings"] = crossing[:, :, 1].sum(axis=1) * scale
-        totals["incidents"] = crossing[:, :, 4:].sum(axis=(1, 2)) * scale
+        totals["incidents"] = crossing[:, :, 4:8].sum(axis=(1, 2)) * scale
+        totals["without_shelter"] = self.without_shelter[:days].sum(axis=1)
         at = self.node["people"][:days].sum(axis=1)
         for t, topic in enumerate(TOPICS):
             totals[f"share_knowing_{topic}"] = np.divide(
@@ -178,6 +201,12 @@ class Recorder:
         )
         for j, name in enumerate(TALLY):
             frame[name] = self.crossing[:days, :, j].ravel() * scale
+        waiting = self.queue[:days, :, 0]
+        frame["waiting"] = waiting.ravel() * scale
+        frame["mean_wait_days"] = np.divide(
+            self.queue[:days, :, 1], waiting, out=np.zeros(waiting.shape), where=waiting > 0
+        ).ravel()
+        frame["max_wait_days"] = self.queue[:days, :, 2].ravel()
         return frame
 
     def information_table(self, start_date: dt.date, scale: int) -> pd.DataFrame:
