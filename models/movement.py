@@ -100,6 +100,14 @@ class MovementParams:
         360.0, "km/day", "Travel speed on road links without their own speed (buses, hitch-hiking, walking mixed).", 1.0, 2000.0
     )
     speed_bus_km_per_day: float = parameter(500.0, "km/day", "Travel speed on organised bus links.", 1.0, 2000.0)
+    regular_status_onward_reduction: float = parameter(
+        0.7,
+        "share",
+        "Share by which holding regular status where one lives cuts onward movement.",
+        0.0,
+        1.0,
+        "Assumption: regularised Venezuelans (4.5 million in LAC by 2024, IOM) stay; to be calibrated.",
+    )
     speed_boat_km_per_day: float = parameter(150.0, "km/day", "Travel speed on boat links.", 1.0, 2000.0)
     speed_foot_km_per_day: float = parameter(25.0, "km/day", "Walking speed on foot trails.", 1.0, 200.0)
 
@@ -197,6 +205,7 @@ def decide(
     desist_probability,
     services_reduction,
     misinformation_weight,
+    regular_status_reduction,
     key_leave,
     key_onward,
     key_destination,
@@ -211,7 +220,8 @@ def decide(
     per day times its knowledge of local alternatives); a settled person's
     onward movement falls with its knowledge of regularisation and services
     where it lives (``services_reduction``) and rises with misinformation about
-    them.  Sets ``status`` to DEPARTING for agents who leave.  Returns
+    them, and falls by ``regular_status_reduction`` for people with regular
+    status.  Sets ``status`` to DEPARTING for agents who leave.  Returns
     per-chunk counts (n_chunks, 3): onward moves, returns, and people who
     stayed at origin.
     """
@@ -251,6 +261,8 @@ def decide(
                     onward *= 1.0 - services_reduction * know / 100.0
                 else:
                     onward *= 1.0 - misinformation_weight * know / 100.0
+                if (flags[i] & state.FLAG_REGULAR_STATUS) != 0:
+                    onward *= 1.0 - regular_status_reduction
                 if u < return_probability + onward:
                     k = _pick(dest_cdf[here], uniform(key_destination, i, 0))
                     if k >= 0 and dest_nodes[k] != here:

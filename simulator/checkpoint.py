@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from simulator.errors import MigsimError
+from simulator.governments import government_state, restore_governments
+from simulator.programmes import programme_state, restore_programmes
 from simulator.routes import compute_routes
 
 FORMAT = "migsim-checkpoint-1"
@@ -38,6 +40,8 @@ def save_checkpoint(model, path: Path) -> Path:
         "injected": [e.to_dict() for e in model._injected],
         "streams": [[int(o), int(g), [[int(d), float(r)] for d, r in steps]] for o, g, steps in model._streams],
         "information": model.information.state(),
+        "programmes": programme_state(model),
+        "governments": government_state(model),
         "event_log": model.event_log,
         "timings": model.timings,
     }
@@ -98,6 +102,8 @@ def load_checkpoint(model_class, path: Path):
     for name, array in model.crossings.policy_state().items():
         array[:] = arrays[f"crossing_{name}"]
     model.information.load(meta["information"])
+    restore_programmes(model, meta["programmes"])
+    restore_governments(model, meta["governments"])
     model.day = meta["day"]
     model.running = model.day < model.days
     model.event_log = meta["event_log"]

@@ -39,9 +39,11 @@ from models.state import IN_TRANSIT, SETTLED
 from simulator.crossings import Crossings, compile_crossings
 from simulator.errors import ScenarioError
 from simulator.events import Event
+from simulator.governments import governments_react
 from simulator.graph import CompiledGraph, build_networkx, compile_graph
 from simulator.information import InformationState, compile_profiles
 from simulator.population import Population
+from simulator.programmes import POLICY_SERIES
 from simulator.queues import QueueStep
 from simulator.recorder import Recorder
 from simulator.reporters import MODEL_REPORTERS
@@ -123,6 +125,7 @@ class MigrationModel(mesa.Model):
         self.timings = dict.fromkeys(PHASES, 0.0)
         self.event_log: list[dict[str, Any]] = []
         self._injected: list[Event] = []
+        self.programmes: list = []
         self._build()
         self._spawn_initial_stocks()
         self._census_start()
@@ -262,6 +265,10 @@ class MigrationModel(mesa.Model):
         clock = time.perf_counter
         t0 = clock()
         self._apply_due_events(day)
+        programme_counts = np.zeros((len(POLICY_SERIES), self.graph.n_nodes), dtype=np.int64)
+        for programme in self.programmes:
+            programme.run_day(self, day, programme_counts)
+        self.recorder.record_policy(day, programme_counts)
         if self._routes_dirty:
             self.routes = compute_routes(self.graph, self._targets, self.policy.node_open, self.policy.link_open)
             self._routes_dirty = False
@@ -302,6 +309,7 @@ class MigrationModel(mesa.Model):
             info.alternatives_desist_probability_per_day,
             info.services_onward_reduction,
             info.misinformation_weight,
+            movement.regular_status_onward_reduction,
             day_key(self.seed_value, "leave", day),
             day_key(self.seed_value, "onward", day),
             day_key(self.seed_value, "destination", day),
@@ -374,6 +382,7 @@ class MigrationModel(mesa.Model):
         self.recorder.record_information(day, node_knowledge, node_risk)
         self.information.update_shares(at_node, node_knowledge, community_knowledge, members)
         self._stock_persons = at_node * float(self.scale)
+        governments_react(self, day)
         self.day += 1
         if self.day >= self.days:
             self.running = False

@@ -14,6 +14,7 @@ import pandas as pd
 from models.crossings import TALLY
 from models.state import DEAD, IN_TRANSIT, ON_LINK, RETURNED, SETTLED, STAYED, TOPICS, WAITING
 from simulator.graph import CompiledGraph
+from simulator.programmes import POLICY_SERIES
 
 NODE_SERIES = ("people", "arrivals", "departures", "entries", "returns")
 TOTAL_SERIES = ("spawned", "onward_decisions", "return_decisions")
@@ -37,6 +38,7 @@ class Recorder:
         self.crossing = np.zeros((days, n_crossings, len(TALLY)), dtype=np.int64)
         self.queue = np.zeros((days, n_crossings, 3), dtype=np.int64)  # waiting, summed wait days, longest wait
         self.transit_at_node = np.zeros((days, n), dtype=np.int64)
+        self.policy = np.zeros((days, len(POLICY_SERIES), n), dtype=np.int64)
         self.without_shelter = np.zeros((days, n), dtype=np.int64)  # persons
         self.knowledge = np.zeros((days, n, len(TOPICS), 2), dtype=np.int64)
         self.risk_sum = np.zeros((days, n), dtype=np.int64)
@@ -71,6 +73,10 @@ class Recorder:
         self.queue[day, :, 1] = waited_days
         self.queue[day, :, 2] = longest_wait
 
+    def record_policy(self, day: int, counts: np.ndarray) -> None:
+        """People each programme acted on at each node today (rows: simulator.programmes.POLICY_SERIES)."""
+        self.policy[day] = counts
+
     def record_shelter(self, day: int, transit_at_node: np.ndarray, without_shelter_persons: np.ndarray) -> None:
         """People in transit or waiting at each node (agents) and those beyond its shelter capacity (persons)."""
         self.transit_at_node[day] = transit_at_node
@@ -94,6 +100,7 @@ class Recorder:
             crossing=self.crossing,
             queue=self.queue,
             transit_at_node=self.transit_at_node,
+            policy=self.policy,
             without_shelter=self.without_shelter,
             knowledge=self.knowledge,
             risk_sum=self.risk_sum,
@@ -115,6 +122,7 @@ class Recorder:
         self.crossing[:] = saved["crossing"]
         self.queue[:] = saved["queue"]
         self.transit_at_node[:] = saved["transit_at_node"]
+        self.policy[:] = saved["policy"]
         self.without_shelter[:] = saved["without_shelter"]
         self.knowledge[:] = saved["knowledge"]
         self.risk_sum[:] = saved["risk_sum"]
@@ -135,6 +143,7 @@ class Recorder:
                 **{name: self.node[name][:days].ravel() * scale for name in NODE_SERIES},
                 "in_transit_or_waiting": self.transit_at_node[:days].ravel() * scale,
                 "without_shelter": self.without_shelter[:days].ravel(),
+                **{name: self.policy[:days, j].ravel() * scale for j, name in enumerate(POLICY_SERIES)},
             }
         )
         links_n = g.n_links
@@ -151,7 +160,11 @@ class Recorder:
             }
         )
         countries = (
-            nodes.groupby(["day", "date", "iso3"], sort=True)[["people", "arrivals", "departures", "returns"]].sum().reset_index()
+            nodes.groupby(["day", "date", "iso3"], sort=True)[
+                ["people", "arrivals", "departures", "returns", "without_shelter", *POLICY_SERIES]
+            ]
+            .sum()
+            .reset_index()
         )
         status = self.status[:days]
         totals = pd.DataFrame(
@@ -177,6 +190,8 @@ class Recorder:
         totals["irregular_crossings"] = crossing[:, :, 1].sum(axis=1) * scale
         totals["incidents"] = crossing[:, :, 4:8].sum(axis=(1, 2)) * scale
         totals["without_shelter"] = self.without_shelter[:days].sum(axis=1)
+        for j, name in enumerate(POLICY_SERIES[:3]):
+            totals[name] = self.policy[:days, j].sum(axis=1) * scale
         at = self.node["people"][:days].sum(axis=1)
         for t, topic in enumerate(TOPICS):
             totals[f"share_knowing_{topic}"] = np.divide(

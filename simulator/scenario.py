@@ -18,6 +18,8 @@ import pydantic
 
 import simulator.campaigns  # noqa: F401  (registers campaign events)
 import simulator.crossings  # noqa: F401  (registers crossing events)
+import simulator.governments  # noqa: F401  (registers conditional policies)
+import simulator.programmes  # noqa: F401  (registers daily programmes)
 from models import PARAMETER_SETS
 from simulator.csvsource import read_csv_rows
 from simulator.errors import ScenarioError, suggestion
@@ -214,6 +216,23 @@ def parse_event(raw: Any, index_path: tuple, lines: LineMap, names: _NodeNames, 
             raise lines.error((*index_path, name), f"'{value}' is not a link{suggestion(value, link_ids)}")
         if value is not None and cls.requires_border_link and not link_ids[value]:
             raise lines.error((*index_path, name), f"link '{value}' is not a border crossing (both ends are in one country)")
+    for name in getattr(cls, "child_event_fields", ()):
+        child = dict(getattr(event, name))
+        if "date" in child or "day" in child:
+            raise lines.error((*index_path, name), "the action of a rule takes no date or day: it happens when the rule fires")
+        parsed = parse_event({**child, "day": 0}, (*index_path, name), lines, names, link_ids)
+        resolved = parsed.to_dict()
+        resolved.pop("day", None)
+        resolved.pop("date", None)
+        event = event.model_copy(update={name: resolved})
+    from simulator.governments import QUANTITIES, Conditional
+
+    if isinstance(event, Conditional):
+        if QUANTITIES[event.quantity][0] == "crossing":
+            if event.at not in link_ids:
+                raise lines.error((*index_path, "at"), f"'{event.at}' is not a link{suggestion(event.at, link_ids)}")
+            if not link_ids[event.at]:
+                raise lines.error((*index_path, "at"), f"link '{event.at}' is not a border crossing")
     return event
 
 
