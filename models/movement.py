@@ -43,7 +43,7 @@ from models.crossings import (
     crossing_decision,
     incident,
 )
-from models.information import TOPIC_ALTERNATIVES, TOPIC_RISK, TOPIC_SERVICES, knowledge_now
+from models.information import TOPIC_ALTERNATIVES, TOPIC_REGULAR, TOPIC_RISK, TOPIC_SERVICES, knowledge_now
 from models.params import parameter
 from models.rng import uniform
 
@@ -272,6 +272,20 @@ def decide(
     return decided
 
 
+REGULAR_ROUTE_DOCUMENTS = 2  # a passport: who holds one and knows the regular channels takes regular routes
+
+
+@njit(cache=True, inline="always")
+def _next(i, here, col, next_link, next_link_regular, documents, knowledge, info_day, today, fade_pow):
+    """The next link towards target column ``col``: the regular-only route for people with documents who
+    know the regular channels (where such a route exists), otherwise the shortest route of any kind."""
+    if documents[i] >= REGULAR_ROUTE_DOCUMENTS:
+        regular = next_link_regular[here, col]
+        if regular >= 0 and knowledge_now(knowledge[i, TOPIC_REGULAR], info_day[i], today, fade_pow) >= 50.0:
+            return regular
+    return next_link[here, col]
+
+
 @njit(cache=True, inline="always")
 def _stop(i, at, status, node, link, progress_km, since_day, today):
     node[i] = at
@@ -302,6 +316,7 @@ def travel(
     link_length_km,
     link_speed_km_per_day,
     next_link,
+    next_link_regular,
     target_column,
     node_open,
     node_forces_stop,
@@ -318,7 +333,9 @@ def travel(
     """The move phase: departing agents take the road, travellers advance.
 
     ``next_link[n, target_column[d]]`` is the directed link to take from node n
-    towards destination d (-1: none).  Time is counted in days: a link of
+    towards destination d (-1: none); ``next_link_regular`` the same over
+    routes whose crossings all have an open regular channel, taken by people
+    with a passport who know the regular channels.  Time is counted in days: a link of
     length L at speed v takes L / v days, so an agent can cross several short
     links in one day and spends several days on a long one.  Before taking a
     link that is a border crossing (``link_crossing >= 0``) the agent decides
@@ -361,7 +378,9 @@ def travel(
             if s == state.DEPARTING:
                 here = node[i]
                 col = target_column[goal] if goal >= 0 else -1
-                nxt = next_link[here, col] if col >= 0 else -1
+                nxt = -1
+                if col >= 0:
+                    nxt = _next(i, here, col, next_link, next_link_regular, documents, knowledge, info_day, today, fade_pow)
                 if nxt < 0:
                     status[i] = state.IN_TRANSIT
                     continue
@@ -437,7 +456,9 @@ def travel(
                         node_tally[c, 2, reached] += 1
                         node_tally[c, 1, reached] += 1
                     break
-                nxt = next_link[reached, target_column[goal]]
+                nxt = _next(
+                    i, reached, target_column[goal], next_link, next_link_regular, documents, knowledge, info_day, today, fade_pow
+                )
                 if nxt < 0 or node_forces_stop[reached] != 0 or time_left_days <= 0.0:
                     _stop(i, reached, status, node, link, progress_km, since_day, today)
                     node_tally[c, 1, reached] += 1

@@ -20,7 +20,6 @@ import numpy as np
 from simulator.errors import MigsimError
 from simulator.governments import government_state, restore_governments
 from simulator.programmes import programme_state, restore_programmes
-from simulator.routes import compute_routes
 
 FORMAT = "migsim-checkpoint-1"
 
@@ -31,6 +30,7 @@ def save_checkpoint(model, path: Path) -> Path:
         "format": FORMAT,
         "scenario": model.scenario.to_dict(),
         "scenario_source": model.scenario.source,
+        "variant": model.scenario.variant,
         "scenario_sha256": model.scenario.sha256,
         "seed": model.seed_value,
         "scale": model.scale,
@@ -89,6 +89,7 @@ def load_checkpoint(model_class, path: Path):
     )
     model.scenario.source = meta["scenario_source"]
     model.scenario.sha256 = meta["scenario_sha256"]
+    model.scenario.variant = meta["variant"]
     model.population.load({k[len("agent_") :]: v for k, v in arrays.items() if k.startswith("agent_")})
     model.recorder.load({k[len("rec_") :]: v for k, v in arrays.items() if k.startswith("rec_")})
     model.policy.node_open[:] = arrays["policy_node_open"]
@@ -110,7 +111,7 @@ def load_checkpoint(model_class, path: Path):
     model.timings = meta["timings"]
     for raw in meta["injected"]:
         model.apply(raw)
-    model.routes = compute_routes(model.graph, model._targets, model.policy.node_open, model.policy.link_open)
+    model.update_routes()
     last = model.day - 1
     at_node = model.recorder.node["people"][last] if last >= 0 else model.recorder.start_people
     model._stock_persons = at_node * float(model.scale)

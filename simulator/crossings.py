@@ -108,6 +108,8 @@ class CrossingEvent(Event):
 class CloseCrossing(CrossingEvent):
     """Close a crossing's regular channel, its irregular alternative, or both."""
 
+    changes_graph = True
+
     channel: Literal["regular", "irregular", "both"] = "regular"
 
     def apply(self, model) -> None:
@@ -124,6 +126,8 @@ class CloseCrossing(CrossingEvent):
 @register_event("open_crossing")
 class OpenCrossing(CrossingEvent):
     """Open a crossing's regular channel (where an official post exists), its irregular alternative, or both."""
+
+    changes_graph = True
 
     channel: Literal["regular", "irregular", "both"] = "regular"
 

@@ -47,7 +47,7 @@ from simulator.programmes import POLICY_SERIES
 from simulator.queues import QueueStep
 from simulator.recorder import Recorder
 from simulator.reporters import MODEL_REPORTERS
-from simulator.routes import RouteTables, compute_routes
+from simulator.routes import RouteTables, compute_routes, passable_link_open, regular_link_open
 from simulator.scenario import Scenario, build_parameters, load_scenario, parse_event, scenario_from_dict
 from simulator.yamlsource import LineMap
 
@@ -85,6 +85,8 @@ class MigrationModel(mesa.Model):
         Number of days to simulate (default: the scenario's).
     parameters:
         Overrides of behaviour parameters, ``{"movement": {"stock_weight": 0.5}}``.
+    variant:
+        Name of one of the scenario's ``variants`` to run instead of the base.
     """
 
     def __init__(
@@ -94,6 +96,7 @@ class MigrationModel(mesa.Model):
         scale: int | None = None,
         days: int | None = None,
         parameters: Mapping[str, Mapping[str, Any]] | None = None,
+        variant: str | None = None,
         **kwargs: Any,
     ):
         if isinstance(scenario, Scenario):
@@ -102,6 +105,7 @@ class MigrationModel(mesa.Model):
             self.scenario = scenario_from_dict(dict(scenario))
         else:
             self.scenario = load_scenario(scenario)
+        self.scenario = self.scenario.with_variant(variant)
         sc = self.scenario
         self.seed_value = int(sc.seed if seed is None else seed)
         self.scale = int(sc.scale if scale is None else scale)
@@ -153,8 +157,7 @@ class MigrationModel(mesa.Model):
         self._targets = np.union1d(g.destination_nodes(), self._origins).astype(np.int32)
         self._dest_nodes = g.destination_nodes()
         self._dest_columns = np.searchsorted(self._targets, self._dest_nodes)
-        self.routes: RouteTables = compute_routes(g, self._targets, self.policy.node_open, self.policy.link_open)
-        self._routes_dirty = False
+        self._routes_dirty = True  # computed once the crossings are compiled
         self.recorder = Recorder(
             g,
             self.days,
@@ -168,6 +171,8 @@ class MigrationModel(mesa.Model):
         self._forces_stop = g.forces_stop()
         self.crossings: Crossings = compile_crossings(sc, g)
         self.queues = QueueStep(self.crossings, self.scale)
+        self.route_computations = 0
+        self.update_routes()
         self.profiles = compile_profiles(sc, g)
         self.information = InformationState(self)
 
@@ -270,8 +275,7 @@ class MigrationModel(mesa.Model):
             programme.run_day(self, day, programme_counts)
         self.recorder.record_policy(day, programme_counts)
         if self._routes_dirty:
-            self.routes = compute_routes(self.graph, self._targets, self.policy.node_open, self.policy.link_open)
-            self._routes_dirty = False
+            self.update_routes()
         movement = self.params["movement"]
         dest_cdf = mv.destination_choice_cdf(
             self.graph.attractiveness[self._dest_nodes],
@@ -339,6 +343,7 @@ class MigrationModel(mesa.Model):
             self.graph.link_length_km,
             self.graph.link_speed_km_per_day,
             self.routes.next_link,
+            self.regular_routes.next_link,
             self.routes.target_column,
             self.policy.node_open,
             self._forces_stop,
@@ -401,6 +406,15 @@ class MigrationModel(mesa.Model):
             self.step()
             if progress is not None:
                 progress(1)
+
+    def update_routes(self) -> None:
+        """Recompute the route tables (any route, and regular-only) from the current policy state."""
+        g, p = self.graph, self.policy
+        self.routes: RouteTables = compute_routes(g, self._targets, p.node_open, passable_link_open(p.link_open, self.crossings))
+        regular = regular_link_open(g, p.link_open, self.crossings)
+        self.regular_routes: RouteTables = compute_routes(g, self._targets, p.node_open, regular)
+        self.route_computations += 1
+        self._routes_dirty = False
 
     def _by_crossing(self, per_link: np.ndarray, combine=np.add) -> np.ndarray:
         """Sum (or combine) per directed link values over each crossing's two directions."""

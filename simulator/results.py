@@ -89,6 +89,7 @@ def run_record(model, wall_seconds: float, out_dir: str | None = None) -> dict[s
         "migsim_version": __version__,
         "scenario": {
             "name": model.scenario.name,
+            "variant": model.scenario.variant,
             "path": model.scenario.source,
             "sha256": model.scenario.sha256,
             "start_date": model.scenario.start_date.isoformat(),

@@ -35,7 +35,7 @@ class RouteTables:
 
 
 def compute_routes(graph: CompiledGraph, targets: np.ndarray, node_open: np.ndarray, link_open: np.ndarray) -> RouteTables:
-    """Route tables towards ``targets`` over open links into open nodes."""
+    """Route tables towards ``targets`` over open links into open nodes (``link_open`` is uint8 per directed link)."""
     n = graph.n_nodes
     usable = (link_open != 0) & (node_open[graph.link_dst] != 0)
     src = graph.link_src[usable]
@@ -67,3 +67,22 @@ def compute_routes(graph: CompiledGraph, targets: np.ndarray, node_open: np.ndar
     return RouteTables(
         targets=np.asarray(targets, dtype=np.int32), target_column=target_column, next_link=next_link, distance_km=distance_km
     )
+
+
+def regular_link_open(graph: CompiledGraph, link_open: np.ndarray, crossings) -> np.ndarray:
+    """``link_open`` with the crossings that have no open regular channel closed: the regular-only graph."""
+    crossing = crossings.link_crossing
+    regular = np.ones(len(link_open), dtype=np.uint8)
+    is_crossing = crossing >= 0
+    regular[is_crossing] = crossings.regular_open[crossing[is_crossing]]
+    return (link_open & regular).astype(np.uint8)
+
+
+def passable_link_open(link_open: np.ndarray, crossings) -> np.ndarray:
+    """``link_open`` with the crossings closed to everybody (no open channel of any kind) closed."""
+    crossing = crossings.link_crossing
+    passable = np.ones(len(link_open), dtype=np.uint8)
+    is_crossing = crossing >= 0
+    x = crossing[is_crossing]
+    passable[is_crossing] = ((crossings.regular_open[x] != 0) | (crossings.irregular_open[x] != 0)).astype(np.uint8)
+    return (link_open & passable).astype(np.uint8)

@@ -32,6 +32,16 @@ DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "venez
 
 
 @dataclass
+class Variant:
+    """A validated variant: events to add, event indices to remove, parameter overrides."""
+
+    description: str
+    add_events: list[Event]
+    remove_indices: list[int]
+    parameters: dict[str, dict[str, Any]]
+
+
+@dataclass
 class DepartureStream:
     """New departures of one group from one origin: (day, persons per day) steps."""
 
@@ -59,6 +69,8 @@ class Scenario:
     groups: list[str] = field(default_factory=lambda: ["all"])
     population: list[PopulationProfile] = field(default_factory=list)
     crossings: list[CrossingRow] = field(default_factory=list)
+    variants: dict[str, Variant] = field(default_factory=dict)
+    variant: str | None = None
     source: str = "<inline>"
     sha256: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -100,6 +112,26 @@ class Scenario:
             "parameters": {k: dataclasses.asdict(v) for k, v in self.parameters.items()},
             "events": [e.to_dict() for e in self.events],
         }
+
+    def with_variant(self, name: str | None) -> Scenario:
+        """This scenario with the named variant applied (None: the base scenario)."""
+        if name is None:
+            return self
+        if name not in self.variants:
+            raise ScenarioError(
+                f"unknown variant '{name}'{suggestion(name, self.variants)} (variants: {', '.join(self.variants) or 'none'})",
+                self.source,
+                field="variants",
+            )
+        variant = self.variants[name]
+        events = [e for i, e in enumerate(self.events) if i not in variant.remove_indices] + list(variant.add_events)
+        parameters = dict(self.parameters)
+        for module, values in variant.parameters.items():
+            merged = {**dataclasses.asdict(parameters[module]), **values}
+            parameters[module] = build_parameters(
+                module, merged, lambda path, msg: ScenarioError(msg, self.source, field=f"variants.{name}")
+            )
+        return dataclasses.replace(self, events=events, parameters=parameters, variants={}, variant=name)
 
 
 def _table(
@@ -373,6 +405,44 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
         )
         events.append(event)
 
+    variants = {}
+    for vname, vspec in spec.variants.items():
+        base_path = ("variants", vname)
+        added = []
+        for i, raw in enumerate(vspec.add_events):
+            event = parse_event(raw, (*base_path, "add_events", i), lines, names, link_ids)
+            event.check(
+                spec.days,
+                spec.start_date,
+                list(spec.groups),
+                lambda path, msg, i=i: lines.error((*base_path, "add_events", i, *path), msg),
+            )
+            _check_day(event.day_in(spec.start_date), spec.days, spec.start_date, lines, (*base_path, "add_events", i))
+            added.append(event)
+        removed = []
+        for i, ref in enumerate(vspec.remove_events):
+            if isinstance(ref, int):
+                if not 0 <= ref < len(events):
+                    raise lines.error(
+                        (*base_path, "remove_events", i), f"there is no event {ref} (the scenario has {len(events)})"
+                    )
+                removed.append(ref)
+            else:
+                matches = [k for k, e in enumerate(events) if getattr(e, "name", None) == ref]
+                if not matches:
+                    known = [getattr(e, "name", None) for e in events if getattr(e, "name", None)]
+                    raise lines.error((*base_path, "remove_events", i), f"no event is named '{ref}'{suggestion(ref, known)}")
+                removed += matches
+        for module, values in vspec.parameters.items():
+            if module not in PARAMETER_SETS:
+                raise lines.error(
+                    (*base_path, "parameters", module), f"unknown parameter set '{module}'{suggestion(module, PARAMETER_SETS)}"
+                )
+            build_parameters(
+                module, values or {}, lambda path, msg, m=module: lines.error((*base_path, "parameters", m, *path), msg)
+            )
+        variants[vname] = Variant(vspec.description, added, removed, {k: dict(v or {}) for k, v in vspec.parameters.items()})
+
     return Scenario(
         name=spec.name,
         description=spec.description,
@@ -389,6 +459,7 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
         groups=list(spec.groups),
         population=population,
         crossings=crossings,
+        variants=variants,
         source=lines.file,
     )
 

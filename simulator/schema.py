@@ -218,6 +218,15 @@ class GraphSpec(Strict):
     links: str | list[dict[str, Any]]
 
 
+class VariantSpec(Strict):
+    """A named variant: the base scenario with events added or removed and parameters changed."""
+
+    description: str = ""
+    add_events: list[dict[str, Any]] = Field(default_factory=list)
+    remove_events: list[str | int] = Field(default_factory=list, description="event indices, or campaign/rule names")
+    parameters: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
 class ScenarioSpec(Strict):
     """The top level of a scenario file."""
 
@@ -235,3 +244,4 @@ class ScenarioSpec(Strict):
     crossings: str | list[dict[str, Any]] | None = None
     parameters: dict[str, dict[str, Any]] = Field(default_factory=dict)
     events: list[dict[str, Any]] = Field(default_factory=list)
+    variants: dict[str, VariantSpec] = Field(default_factory=dict)

@@ -19,6 +19,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--seed", type=seed, help="random seed (default: the scenario's)")
     parser.add_argument("--scale", type=positive_int, help="persons per agent (default: the scenario's, usually 1)")
     parser.add_argument("--out", type=Path, help="results folder (default: runs/NAME-seedS-scaleK-TIMESTAMP)")
+    parser.add_argument("--variant", help="run one of the scenario's named variants instead of the base")
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
     parser.add_argument(
         "--no-campaign-effects",
@@ -41,10 +42,11 @@ def run(args) -> int:
     from simulator.scenario import load_scenario
     from simulator.summary_table import format_summary
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario).with_variant(args.variant)
     seed_value = scenario.seed if args.seed is None else args.seed
     scale = scenario.scale if args.scale is None else args.scale
-    out = args.out or default_out(scenario.name, seed_value, scale)
+    label = scenario.name if args.variant is None else f"{scenario.name}-{args.variant}"
+    out = args.out or default_out(label, seed_value, scale)
     check_output_dir(out)
     model = MigrationModel(scenario=scenario, seed=seed_value, scale=scale, days=args.days)
     bar = None
