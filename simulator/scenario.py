@@ -415,7 +415,7 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
                 spec.days,
                 spec.start_date,
                 list(spec.groups),
-                lambda path, msg, i=i: lines.error((*base_path, "add_events", i, *path), msg),
+                lambda path, msg, i=i, b=base_path: lines.error((*b, "add_events", i, *path), msg),
             )
             _check_day(event.day_in(spec.start_date), spec.days, spec.start_date, lines, (*base_path, "add_events", i))
             added.append(event)
@@ -439,7 +439,7 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
                     (*base_path, "parameters", module), f"unknown parameter set '{module}'{suggestion(module, PARAMETER_SETS)}"
                 )
             build_parameters(
-                module, values or {}, lambda path, msg, m=module: lines.error((*base_path, "parameters", m, *path), msg)
+                module, values or {}, lambda path, msg, m=module, b=base_path: lines.error((*b, "parameters", m, *path), msg)
             )
         variants[vname] = Variant(vspec.description, added, removed, {k: dict(v or {}) for k, v in vspec.parameters.items()})
 
