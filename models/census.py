@@ -60,7 +60,9 @@ def census(
     system, by community of origin; ``transit_at_node`` (nodes,): people in
     transit or waiting at each node (who need shelter); ``waiting``,
     ``waited_days`` and ``longest_wait`` (links,): people queuing for each
-    directed crossing link, their summed and longest waits in days.
+    directed crossing link, their summed and longest waits in days;
+    ``knows_routes`` (nodes,): people at each node who know of the latest
+    closures.
     ``known_gap`` and ``wrong_gap`` come from :func:`threshold_gaps`.
     """
     n = status.shape[0]
@@ -74,6 +76,7 @@ def census(
     community = np.zeros((n_chunks, n_nodes * width), dtype=np.int64)
     members = np.zeros((n_chunks, n_nodes), dtype=np.int64)
     transit = np.zeros((n_chunks, n_nodes), dtype=np.int64)
+    knows_routes = np.zeros((n_chunks, n_nodes), dtype=np.int64)
     waiting = np.zeros((n_chunks, n_links), dtype=np.int64)
     waited_days = np.zeros((n_chunks, n_links), dtype=np.int64)
     longest_wait = np.zeros((n_chunks, n_links), dtype=np.int64)
@@ -103,6 +106,7 @@ def census(
             transit[c, here] += np.int64(s == state.IN_TRANSIT or s == state.WAITING)
             present = np.int64(not travelling)
             at_node[c, here] += present
+            knows_routes[c, here] += present * np.int64((flags[i] & state.FLAG_KNOWS_ROUTES) != 0)
             gap = np.int64(today) - np.int64(info_day[i])
             gap = min(max(gap, np.int64(0)), last)
             base_here = here * width
@@ -130,6 +134,7 @@ def census(
         waiting.sum(axis=0),
         waited_days.sum(axis=0),
         _column_max(longest_wait),
+        knows_routes.sum(axis=0),
     )
 
 

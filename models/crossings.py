@@ -9,9 +9,9 @@ risks.  When a traveller is about to take a crossing:
 2. without them, it may obtain them while there (a daily chance that rises with
    its knowledge of regular channels) and cross regularly;
 3. otherwise, if there is an irregular alternative, it crosses irregularly with
-   a daily chance that falls with its risk perception and, where a regular
-   channel exists, with its knowledge of regular channels (misinformation raises
-   it);
+   a daily chance that falls with its risk perception and the crossing's cost
+   and, where a regular channel exists, with its knowledge of regular channels
+   (misinformation raises it);
 4. otherwise it stops at the node before the crossing and tries again another day.
 
 Irregular crossers run the crossing's incident risks (death, injury, robbery,
@@ -105,6 +105,13 @@ class CrossingParams:
     give_up_return_probability_per_day: float = parameter(
         0.01, "1/day", "Largest daily chance that a queuing person gives up and heads back to its origin.", 0.0, 1.0
     )
+    irregular_cost_reference_usd: float = parameter(
+        1000.0,
+        "USD",
+        "Cost of an irregular crossing (guides, boats) that halves its daily chance; cheaper crossings are taken more.",
+        1.0,
+        100000.0,
+    )
 
 
 @njit(cache=True, inline="always")
@@ -112,6 +119,7 @@ def crossing_decision(
     i,
     x,
     hop,
+    group,
     documents,
     knowledge,
     info_day,
@@ -123,20 +131,25 @@ def crossing_decision(
     regular_open,
     documents_required,
     irregular_open,
+    cost_usd,
     irregular_probability,
     deterrence,
     preference,
     documents_uninformed,
     documents_informed,
+    cost_reference_usd,
     key,
 ):
-    """How agent i takes crossing x today: (CROSSED_REGULAR | CROSSED_IRREGULAR | BLOCKED, obtained documents)."""
-    if regular_open[x] != 0 and documents[i] >= documents_required[x]:
+    """How agent i takes crossing x today: (CROSSED_REGULAR | CROSSED_IRREGULAR | BLOCKED, obtained documents).
+
+    ``regular_open[x, g]`` says whether the regular channel is open to group g.
+    """
+    if regular_open[x, group[i]] != 0 and documents[i] >= documents_required[x]:
         return CROSSED_REGULAR, False
     know_regular = knowledge_now(knowledge[i, TOPIC_REGULAR], info_day[i], today, fade_pow)
     informed = max(know_regular, 0.0) / 100.0
     misinformed = max(-know_regular, 0.0) / 100.0
-    if regular_open[x] != 0:
+    if regular_open[x, group[i]] != 0:
         p_documents = documents_uninformed + (documents_informed - documents_uninformed) * informed
         if uniform(key, i, 4 * hop) < p_documents:
             documents[i] = documents_required[x]
@@ -144,8 +157,8 @@ def crossing_decision(
     if irregular_open[x] != 0:
         know_risk = knowledge_now(knowledge[i, TOPIC_RISK], info_day[i], today, fade_pow)
         risk = risk_perception(risk_base[i], know_risk, risk_weight)
-        p = irregular_probability * (1.0 - deterrence * risk / 100.0)
-        if regular_open[x] != 0:
+        p = irregular_probability * (1.0 - deterrence * risk / 100.0) / (1.0 + cost_usd[x] / cost_reference_usd)
+        if regular_open[x, group[i]] != 0:
             p *= 1.0 - preference * informed
             p *= 1.0 + misinformation_weight * misinformed
         if uniform(key, i, 4 * hop + 1) < min(p, 1.0):

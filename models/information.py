@@ -194,13 +194,14 @@ def exposure_candidates(
 
 
 @njit(cache=True)
-def deliver(agents, slots, knowledge, info_day, trust, reached, today, fade_pow, slot_kind, slot_message, slot_strength):
+def deliver(agents, slots, flags, knowledge, info_day, trust, reached, today, fade_pow, slot_kind, slot_message, slot_strength):
     """Deliver each slot's messages to the reached agents.
 
     ``slot_message[s, t]`` is +100 (correct information on topic t), -100
     (misinformation) or 0 (not a message of that slot).  Knowledge moves from
     its current value towards the message by ``strength x trust / 100`` of the
-    gap.  Marks the slot's bit in ``reached``.
+    gap.  Marks the slot's bit in ``reached``; a correct message on route
+    risks also tells of the latest closures.
     """
     for k in range(agents.shape[0]):
         i = agents[k]
@@ -214,6 +215,8 @@ def deliver(agents, slots, knowledge, info_day, trust, reached, today, fade_pow,
                 value = current + weight * (float(target) - current)
                 knowledge[i, t] = np.int8(np.round(value))
         reached[i] |= np.uint32(1) << np.uint32(s)
+        if slot_message[s, TOPIC_RISK] > 0:
+            flags[i] |= state.FLAG_KNOWS_ROUTES  # a campaign on route risks tells of closures too
 
 
 WORD_OF_MOUTH_BLOCK = 4096  # agents per block of word-of-mouth draws (fixed, so results do not depend on threads)
@@ -221,8 +224,9 @@ WORD_OF_MOUTH_BLOCK = 4096  # agents per block of word-of-mouth draws (fixed, so
 
 @njit(cache=True)
 def _word_of_mouth_block(
-    b, status, node, origin, knowledge, info_day, trust, today, fade_pow, node_shares, community_shares, log_stay, strength, key
-):
+    b, status, node, origin, flags, knowledge, info_day, trust, today, fade_pow, node_shares, community_shares, route_shares,
+    log_stay, strength, key,
+):  # fmt: skip
     n = status.shape[0]
     start = b * WORD_OF_MOUTH_BLOCK
     stop = min(start + WORD_OF_MOUTH_BLOCK, n)
@@ -242,6 +246,8 @@ def _word_of_mouth_block(
         if uniform(key, i, 0) >= trust[i, WORD_OF_MOUTH] / 100.0:
             continue
         talks += 1
+        if (flags[i] & state.FLAG_KNOWS_ROUTES) == 0 and uniform(key, i, 9) < route_shares[node[i]]:
+            flags[i] |= state.FLAG_KNOWS_ROUTES
         _refresh(i, knowledge, info_day, today, fade_pow)
         for t in range(knowledge.shape[1]):
             # One 64-bit draw per topic: the low bit picks the contact's pool, the high 53 bits the uniform.
@@ -267,6 +273,7 @@ def word_of_mouth(
     status,
     node,
     origin,
+    flags,
     knowledge,
     info_day,
     trust,
@@ -274,6 +281,7 @@ def word_of_mouth(
     fade_pow,
     node_shares,
     community_shares,
+    route_shares,
     contacts_per_day,
     strength,
     key,
@@ -286,7 +294,9 @@ def word_of_mouth(
     community of origin.  A person talks with a contact on a given day with
     chance ``contacts_per_day x trust in peers / 100``; it then hears, per
     topic, from a contact drawn from its node or its community with equal
-    chance, what that contact believes.
+    chance, what that contact believes.  A talker who has not learnt of the
+    latest closures learns of them with chance ``route_shares[node]``, the
+    share of people at its node who know of them.
 
     Talkers are drawn block by block with geometric gaps at rate
     ``contacts_per_day``, then thinned by trust, so only about that share of
@@ -304,6 +314,7 @@ def word_of_mouth(
             status,
             node,
             origin,
+            flags,
             knowledge,
             info_day,
             trust,
@@ -311,6 +322,7 @@ def word_of_mouth(
             fade_pow,
             node_shares,
             community_shares,
+            route_shares,
             log_stay,
             strength,
             key,

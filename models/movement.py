@@ -276,9 +276,16 @@ REGULAR_ROUTE_DOCUMENTS = 2  # a passport: who holds one and knows the regular c
 
 
 @njit(cache=True, inline="always")
-def _next(i, here, col, next_link, next_link_regular, documents, knowledge, info_day, today, fade_pow):
-    """The next link towards target column ``col``: the regular-only route for people with documents who
-    know the regular channels (where such a route exists), otherwise the shortest route of any kind."""
+def _next(i, here, col, next_link, next_link_regular, next_link_stale, flags, documents, knowledge, info_day, today, fade_pow):
+    """The next link towards target column ``col``.
+
+    People who have not yet learnt of the latest change to the graph plan on
+    the routes as they were before it (``next_link_stale``).  Others take the
+    regular-only route if they hold documents and know the regular channels
+    (where such a route exists), otherwise the shortest route of any kind.
+    """
+    if (flags[i] & state.FLAG_KNOWS_ROUTES) == 0:
+        return next_link_stale[here, col]
     if documents[i] >= REGULAR_ROUTE_DOCUMENTS:
         regular = next_link_regular[here, col]
         if regular >= 0 and knowledge_now(knowledge[i, TOPIC_REGULAR], info_day[i], today, fade_pow) >= 50.0:
@@ -305,6 +312,7 @@ def travel(
     origin,
     flags,
     since_day,
+    group,
     documents,
     knowledge,
     info_day,
@@ -317,6 +325,7 @@ def travel(
     link_speed_km_per_day,
     next_link,
     next_link_regular,
+    next_link_stale,
     target_column,
     node_open,
     node_forces_stop,
@@ -325,6 +334,7 @@ def travel(
     crossing_documents_required,
     crossing_irregular_open,
     crossing_risks,
+    crossing_cost_usd,
     crossing_queued,
     crossing_params,
     key_crossing,
@@ -335,7 +345,9 @@ def travel(
     ``next_link[n, target_column[d]]`` is the directed link to take from node n
     towards destination d (-1: none); ``next_link_regular`` the same over
     routes whose crossings all have an open regular channel, taken by people
-    with a passport who know the regular channels.  Time is counted in days: a link of
+    with a passport who know the regular channels; ``next_link_stale`` the
+    routes before the latest change to the graph, taken by people who have not
+    learnt of it (they learn by reaching a closed place or crossing).  Time is counted in days: a link of
     length L at speed v takes L / v days, so an agent can cross several short
     links in one day and spends several days on a long one.  Before taking a
     link that is a border crossing (``link_crossing >= 0``) the agent decides
@@ -345,7 +357,9 @@ def travel(
 
     ``crossing_params`` = (irregular probability, risk deterrence, regular
     preference, documents chance uninformed, informed, trafficking avoidance,
-    risk knowledge weight, misinformation weight).
+    risk knowledge weight, misinformation weight, irregular cost reference);
+    ``crossing_regular_open[x, g]`` is whether crossing x's regular channel is
+    open to group g.
 
     Returns per-chunk tallies: (left, entered, arrived, returned) per node with
     shape (n_chunks, 4, nodes), links entered per link (n_chunks, links), and
@@ -366,6 +380,7 @@ def travel(
     avoidance = crossing_params[5]
     risk_weight = crossing_params[6]
     misinformation_weight = crossing_params[7]
+    cost_reference = crossing_params[8]
     for c in prange(n_chunks):
         start = c * n // n_chunks
         stop = (c + 1) * n // n_chunks
@@ -380,23 +395,37 @@ def travel(
                 col = target_column[goal] if goal >= 0 else -1
                 nxt = -1
                 if col >= 0:
-                    nxt = _next(i, here, col, next_link, next_link_regular, documents, knowledge, info_day, today, fade_pow)
+                    nxt = _next(
+                        i,
+                        here,
+                        col,
+                        next_link,
+                        next_link_regular,
+                        next_link_stale,
+                        flags,
+                        documents,
+                        knowledge,
+                        info_day,
+                        today,
+                        fade_pow,
+                    )
                 if nxt < 0:
                     status[i] = state.IN_TRANSIT
                     continue
                 x = link_crossing[nxt]
                 if x >= 0:
                     how, obtained = crossing_decision(
-                        i, x, hop, documents, knowledge, info_day, risk_base, today, fade_pow, risk_weight,
+                        i, x, hop, group, documents, knowledge, info_day, risk_base, today, fade_pow, risk_weight,
                         misinformation_weight, crossing_regular_open, crossing_documents_required,
-                        crossing_irregular_open, irregular_p, deterrence, preference, docs_uninformed, docs_informed,
-                        key_crossing,
+                        crossing_irregular_open, crossing_cost_usd, irregular_p, deterrence, preference,
+                        docs_uninformed, docs_informed, cost_reference, key_crossing,
                     )  # fmt: skip
                     if obtained:
                         crossing_tally[c, x, T_DOCUMENTS] += 1
                     if how == BLOCKED:
                         crossing_tally[c, x, T_BLOCKED] += 1
                         status[i] = state.IN_TRANSIT
+                        flags[i] |= state.FLAG_KNOWS_ROUTES
                         continue
                     if how == CROSSED_IRREGULAR:
                         crossing_tally[c, x, T_IRREGULAR] += 1
@@ -437,9 +466,10 @@ def travel(
                 time_left_days -= need_days
                 reached = link_dst[current]
                 if node_open[reached] == 0:
-                    # Closed ahead: turn back and wait at the link's start for a new route.
+                    # Closed ahead: turn back, learn of the closure, and wait at the link's start for a new route.
                     back = link_src[current]
                     _stop(i, back, status, node, link, progress_km, since_day, today)
+                    flags[i] |= state.FLAG_KNOWS_ROUTES
                     node_tally[c, 1, back] += 1
                     break
                 node[i] = reached
@@ -457,8 +487,9 @@ def travel(
                         node_tally[c, 1, reached] += 1
                     break
                 nxt = _next(
-                    i, reached, target_column[goal], next_link, next_link_regular, documents, knowledge, info_day, today, fade_pow
-                )
+                    i, reached, target_column[goal], next_link, next_link_regular, next_link_stale, flags, documents,
+                    knowledge, info_day, today, fade_pow,
+                )  # fmt: skip
                 if nxt < 0 or node_forces_stop[reached] != 0 or time_left_days <= 0.0:
                     _stop(i, reached, status, node, link, progress_km, since_day, today)
                     node_tally[c, 1, reached] += 1
@@ -466,16 +497,17 @@ def travel(
                 x = link_crossing[nxt]
                 if x >= 0:
                     how, obtained = crossing_decision(
-                        i, x, hop, documents, knowledge, info_day, risk_base, today, fade_pow, risk_weight,
+                        i, x, hop, group, documents, knowledge, info_day, risk_base, today, fade_pow, risk_weight,
                         misinformation_weight, crossing_regular_open, crossing_documents_required,
-                        crossing_irregular_open, irregular_p, deterrence, preference, docs_uninformed, docs_informed,
-                        key_crossing,
+                        crossing_irregular_open, crossing_cost_usd, irregular_p, deterrence, preference,
+                        docs_uninformed, docs_informed, cost_reference, key_crossing,
                     )  # fmt: skip
                     if obtained:
                         crossing_tally[c, x, T_DOCUMENTS] += 1
                     if how == BLOCKED:
                         crossing_tally[c, x, T_BLOCKED] += 1
                         _stop(i, reached, status, node, link, progress_km, since_day, today)
+                        flags[i] |= state.FLAG_KNOWS_ROUTES
                         node_tally[c, 1, reached] += 1
                         break
                     if how == CROSSED_IRREGULAR:

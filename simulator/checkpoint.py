@@ -42,6 +42,7 @@ def save_checkpoint(model, path: Path) -> Path:
         "information": model.information.state(),
         "programmes": programme_state(model),
         "governments": government_state(model),
+        "corridors": model.corridors,
         "event_log": model.event_log,
         "timings": model.timings,
     }
@@ -53,6 +54,9 @@ def save_checkpoint(model, path: Path) -> Path:
         policy_departure_factor=model.policy.departure_factor,
         stream_rate=model._stream_rate,
         queue_carry=model.queues.carry,
+        link_speed_km_per_day=model.graph.link_speed_km_per_day,
+        stale_next_link=model.stale_routes.next_link,
+        crossing_cost_usd=model.crossings.cost_usd,
         policy_shelter_capacity_persons=model.policy.shelter_capacity_persons,
         departed_persons=model._departed_persons,
         **{f"crossing_{k}": v for k, v in model.crossings.policy_state().items()},
@@ -98,6 +102,9 @@ def load_checkpoint(model_class, path: Path):
     model._streams = [(o, g, [(d, r) for d, r in steps]) for o, g, steps in meta["streams"]]
     model._stream_rate = arrays["stream_rate"].copy()
     model.queues.carry[:] = arrays["queue_carry"]
+    model.graph.link_speed_km_per_day[:] = arrays["link_speed_km_per_day"]
+    model.crossings.cost_usd[:] = arrays["crossing_cost_usd"]
+    model.corridors = meta["corridors"]
     model.policy.shelter_capacity_persons[:] = arrays["policy_shelter_capacity_persons"]
     model._departed_persons = arrays["departed_persons"].copy()
     for name, array in model.crossings.policy_state().items():
@@ -111,7 +118,8 @@ def load_checkpoint(model_class, path: Path):
     model.timings = meta["timings"]
     for raw in meta["injected"]:
         model.apply(raw)
-    model.update_routes()
+    model.update_routes(news=False)
+    model.stale_routes = dataclasses.replace(model.routes, next_link=arrays["stale_next_link"].copy())
     last = model.day - 1
     at_node = model.recorder.node["people"][last] if last >= 0 else model.recorder.start_people
     model._stock_persons = at_node * float(model.scale)

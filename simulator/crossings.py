@@ -34,6 +34,12 @@ class Crossings:
     risks: np.ndarray  # float64 (crossings, 4): death, injury, robbery, trafficking per irregular crossing
     cost_usd: np.ndarray
     capacity_persons_per_day: np.ndarray  # int64, -1 where unlimited
+    closed_groups: np.ndarray  # uint32 bit mask per crossing: groups its regular channel is closed to
+
+    def regular_open_by_group(self, n_groups: int) -> np.ndarray:
+        """uint8 (crossings, groups): whether each crossing's regular channel is open to each group."""
+        closed = (self.closed_groups[:, None] >> np.arange(n_groups, dtype=np.uint32)[None, :]) & 1
+        return ((self.regular_open[:, None] != 0) & (closed == 0)).astype(np.uint8).reshape(len(self.regular_open), n_groups)
 
     @property
     def queued(self) -> np.ndarray:
@@ -86,7 +92,16 @@ def compile_crossings(scenario, graph) -> Crossings:
         capacity_persons_per_day=np.array(
             [-1 if r.capacity_persons_per_day is None else r.capacity_persons_per_day for r in rows], dtype=np.int64
         ),
+        closed_groups=np.zeros(len(rows), dtype=np.uint32),
     )
+
+
+def _check_groups(named, groups, error) -> None:
+    from simulator.errors import suggestion
+
+    for i, name in enumerate(named or []):
+        if name not in groups:
+            raise error(("groups", i), f"'{name}' is not one of the scenario's groups{suggestion(name, groups)}")
 
 
 class CrossingEvent(Event):
@@ -106,21 +121,31 @@ class CrossingEvent(Event):
 
 @register_event("close_crossing")
 class CloseCrossing(CrossingEvent):
-    """Close a crossing's regular channel, its irregular alternative, or both."""
+    """Close a crossing's regular channel (to everybody, or to some groups), its irregular alternative, or both."""
 
     changes_graph = True
 
     channel: Literal["regular", "irregular", "both"] = "regular"
+    groups: list[str] | None = None
+
+    def check(self, days, start_date, groups, error) -> None:
+        """Named groups exist."""
+        _check_groups(self.groups, groups, error)
 
     def apply(self, model) -> None:
         x = self._index(model)
+        if self.groups is not None and self.channel == "regular":
+            for name in self.groups:
+                model.crossings.closed_groups[x] |= np.uint32(1 << model.scenario.groups.index(name))
+            return
         if self.channel in ("regular", "both"):
             model.crossings.regular_open[x] = 0
         if self.channel in ("irregular", "both"):
             model.crossings.irregular_open[x] = 0
 
     def describe(self) -> str:
-        return f"crossing {self.link} closes ({self.channel})"
+        who = f" to {', '.join(self.groups)}" if self.groups else ""
+        return f"crossing {self.link} closes ({self.channel}){who}"
 
 
 @register_event("open_crossing")
@@ -130,11 +155,21 @@ class OpenCrossing(CrossingEvent):
     changes_graph = True
 
     channel: Literal["regular", "irregular", "both"] = "regular"
+    groups: list[str] | None = None
+
+    def check(self, days, start_date, groups, error) -> None:
+        """Named groups exist."""
+        _check_groups(self.groups, groups, error)
 
     def apply(self, model) -> None:
         x = self._index(model)
+        if self.groups is not None and self.channel == "regular":
+            for name in self.groups:
+                model.crossings.closed_groups[x] &= ~np.uint32(1 << model.scenario.groups.index(name))
+            return
         if self.channel in ("regular", "both"):
             model.crossings.regular_open[x] = model.crossings.has_regular[x]
+            model.crossings.closed_groups[x] = 0
         if self.channel in ("irregular", "both"):
             model.crossings.irregular_open[x] = 1
 

@@ -92,6 +92,7 @@ class InformationState:
         n = model.graph.n_nodes
         self.node_shares = np.zeros((n, len(TOPICS), 2))
         self.community_shares = np.zeros((n, len(TOPICS), 2))
+        self.route_shares = np.ones(n)  # share of people at each node who know of the latest closures
         self.reach_rows: list[tuple] = []  # (day, slot index, new agents, exposures)
         self.conversations = np.zeros(model.days, dtype=np.int64)
         self.update_fading(model.params["information"])
@@ -181,6 +182,7 @@ class InformationState:
             info.deliver(
                 agents,
                 slot_index,
+                pop.flags,
                 pop.knowledge,
                 pop.info_day,
                 pop.trust,
@@ -196,6 +198,7 @@ class InformationState:
                 pop.status,
                 pop.node,
                 pop.origin,
+                pop.flags,
                 pop.knowledge,
                 pop.info_day,
                 pop.trust,
@@ -203,15 +206,18 @@ class InformationState:
                 self.fade_pow,
                 self.node_shares,
                 self.community_shares,
+                self.route_shares,
                 params.word_of_mouth_contacts_per_day,
                 params.word_of_mouth_strength,
                 day_key(model.seed_value, "word_of_mouth", day),
                 model.n_chunks,
             )
 
-    def update_shares(self, at_node, node_knowledge, community_knowledge, members) -> None:
+    def update_shares(self, at_node, node_knowledge, community_knowledge, members, knows_routes=None) -> None:
         """Shares knowing / misinformed per node and community, from the census, for tomorrow's word of mouth."""
         with np.errstate(invalid="ignore", divide="ignore"):
+            if knows_routes is not None:
+                self.route_shares = np.nan_to_num(knows_routes / at_node.astype(float), nan=1.0)
             self.node_shares = np.nan_to_num(node_knowledge / at_node[:, None, None].astype(float))
             self.community_shares = np.nan_to_num(community_knowledge / members[:, None, None].astype(float))
 
@@ -245,6 +251,7 @@ class InformationState:
             "conversations": self.conversations.tolist(),
             "node_shares": self.node_shares.tolist(),
             "community_shares": self.community_shares.tolist(),
+            "route_shares": self.route_shares.tolist(),
         }
 
     def load(self, saved: dict) -> None:
@@ -257,3 +264,4 @@ class InformationState:
         self.conversations = np.array(saved["conversations"], dtype=np.int64)
         self.node_shares = np.array(saved["node_shares"])
         self.community_shares = np.array(saved["community_shares"])
+        self.route_shares = np.array(saved["route_shares"])

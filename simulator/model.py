@@ -35,7 +35,7 @@ from models import movement as mv
 from models.census import census
 from models.information import synthesize
 from models.rng import day_key, uniforms
-from models.state import IN_TRANSIT, SETTLED
+from models.state import FLAG_KNOWS_ROUTES, IN_TRANSIT, SETTLED
 from simulator.crossings import Crossings, compile_crossings
 from simulator.errors import ScenarioError
 from simulator.events import Event
@@ -130,6 +130,7 @@ class MigrationModel(mesa.Model):
         self.event_log: list[dict[str, Any]] = []
         self._injected: list[Event] = []
         self.programmes: list = []
+        self.corridors: dict[str, dict] = {}
         self._build()
         self._spawn_initial_stocks()
         self._census_start()
@@ -193,7 +194,7 @@ class MigrationModel(mesa.Model):
             if count == 0:
                 continue
             node = g.index(node_id)
-            new = self.population.add(count, node=node, destination=node, status=SETTLED)
+            new = self.population.add(count, node=node, destination=node, status=SETTLED, flags=FLAG_KNOWS_ROUTES)
             if len(origins):
                 u = uniforms(key, new.start, count, 0)
                 self.population.origin[new] = origins[np.minimum(np.searchsorted(cdf, u, side="right"), len(origins) - 1)]
@@ -332,6 +333,7 @@ class MigrationModel(mesa.Model):
             pop.origin,
             pop.flags,
             pop.since_day,
+            pop.group,
             pop.documents,
             pop.knowledge,
             pop.info_day,
@@ -344,14 +346,16 @@ class MigrationModel(mesa.Model):
             self.graph.link_speed_km_per_day,
             self.routes.next_link,
             self.regular_routes.next_link,
+            self.stale_routes.next_link,
             self.routes.target_column,
             self.policy.node_open,
             self._forces_stop,
             x.link_crossing,
-            x.regular_open,
+            x.regular_open_by_group(len(self.scenario.groups)),
             x.documents_required,
             x.irregular_open,
             x.risks,
+            x.cost_usd,
             x.queued,
             np.array(
                 [
@@ -363,6 +367,7 @@ class MigrationModel(mesa.Model):
                     crossing.trafficking_avoidance,
                     info.risk_knowledge_weight,
                     info.misinformation_weight,
+                    crossing.irregular_cost_reference_usd,
                 ]
             ),
             day_key(self.seed_value, "crossing", day),
@@ -375,7 +380,7 @@ class MigrationModel(mesa.Model):
         crossing_tally = crossing_tally.sum(axis=0) + queue_tally
         counts = self._census(day + 1)
         at_node, on_link, by_status, node_knowledge, node_risk, community_knowledge, members = counts[:7]
-        transit_at_node, waiting, waited_days, longest_wait = counts[7:]
+        transit_at_node, waiting, waited_days, longest_wait, knows_routes = counts[7:]
         self.recorder.record_day(day, at_node, on_link, by_status, node_tally, link_tally, spawned, decided)
         self.recorder.record_crossings(day, crossing_tally[: len(x.link_ids)])
         self.recorder.record_queues(
@@ -385,7 +390,7 @@ class MigrationModel(mesa.Model):
         without = np.where(capacity >= 0, np.maximum(transit_at_node * self.scale - capacity, 0), 0)
         self.recorder.record_shelter(day, transit_at_node, without)
         self.recorder.record_information(day, node_knowledge, node_risk)
-        self.information.update_shares(at_node, node_knowledge, community_knowledge, members)
+        self.information.update_shares(at_node, node_knowledge, community_knowledge, members, knows_routes)
         self._stock_persons = at_node * float(self.scale)
         governments_react(self, day)
         self.day += 1
@@ -407,12 +412,23 @@ class MigrationModel(mesa.Model):
             if progress is not None:
                 progress(1)
 
-    def update_routes(self) -> None:
-        """Recompute the route tables (any route, and regular-only) from the current policy state."""
+    def update_routes(self, news: bool = True) -> None:
+        """Recompute the route tables (any route, and regular-only) from the current policy state.
+
+        After a change, everybody plans on the previous tables until it learns
+        of the change (by reaching a closure, by word of mouth, or from a
+        campaign on route risks).
+        """
         g, p = self.graph, self.policy
+        previous = getattr(self, "routes", None)
         self.routes: RouteTables = compute_routes(g, self._targets, p.node_open, passable_link_open(p.link_open, self.crossings))
         regular = regular_link_open(g, p.link_open, self.crossings)
         self.regular_routes: RouteTables = compute_routes(g, self._targets, p.node_open, regular)
+        if previous is None or not news:
+            self.stale_routes = self.routes
+        else:
+            self.stale_routes = previous
+            self.population.flags[:] &= np.uint8(~FLAG_KNOWS_ROUTES & 0xFF)
         self.route_computations += 1
         self._routes_dirty = False
 
@@ -444,7 +460,13 @@ class MigrationModel(mesa.Model):
         for k in np.flatnonzero(counts):
             origin, group, _ = self._streams[k]
             new = self.population.add(
-                int(counts[k]), node=origin, origin=origin, group=group, status=IN_TRANSIT, since_day=min(day, 65535)
+                int(counts[k]),
+                node=origin,
+                origin=origin,
+                group=group,
+                status=IN_TRANSIT,
+                since_day=min(day, 65535),
+                flags=FLAG_KNOWS_ROUTES,
             )
             pop = self.population
             mv.choose_destinations(new.start, new.stop - new.start, pop.node, pop.destination, dest_cdf, self._dest_nodes, key)

@@ -42,7 +42,7 @@ class QueueStep:
         agents, links, crossing_of = agents[order], links[order], crossing_of[order]
         first = np.searchsorted(crossing_of, np.arange(len(x.link_ids)), side="left")
         rank = np.arange(len(agents)) - first[crossing_of]
-        open_today = x.regular_open[crossing_of] != 0
+        open_today = x.regular_open_by_group(len(model.scenario.groups))[crossing_of, pop.group[agents]] != 0
         admitted = open_today & (rank < places[crossing_of])
         chosen, chosen_links = agents[admitted], links[admitted]
         pop.status[chosen] = ON_LINK

@@ -17,6 +17,7 @@ from typing import Any
 import pydantic
 
 import simulator.campaigns  # noqa: F401  (registers campaign events)
+import simulator.corridors  # noqa: F401  (registers corridor events)
 import simulator.crossings  # noqa: F401  (registers crossing events)
 import simulator.governments  # noqa: F401  (registers conditional policies)
 import simulator.programmes  # noqa: F401  (registers daily programmes)
@@ -244,10 +245,13 @@ def parse_event(raw: Any, index_path: tuple, lines: LineMap, names: _NodeNames, 
     event = event.resolved(lambda ref, path: names.resolve(ref, lines.error((*index_path, *path), "")))
     for name in cls.link_fields:
         value = getattr(event, name)
-        if value is not None and value not in link_ids:
-            raise lines.error((*index_path, name), f"'{value}' is not a link{suggestion(value, link_ids)}")
-        if value is not None and cls.requires_border_link and not link_ids[value]:
-            raise lines.error((*index_path, name), f"link '{value}' is not a border crossing (both ends are in one country)")
+        values = value if isinstance(value, list) else [value]
+        for k, item in enumerate(values):
+            path = (*index_path, name, k) if isinstance(value, list) else (*index_path, name)
+            if item is not None and item not in link_ids:
+                raise lines.error(path, f"'{item}' is not a link{suggestion(item, link_ids)}")
+            if item is not None and cls.requires_border_link and not link_ids[item]:
+                raise lines.error(path, f"link '{item}' is not a border crossing (both ends are in one country)")
     for name in getattr(cls, "child_event_fields", ()):
         child = dict(getattr(event, name))
         if "date" in child or "day" in child:

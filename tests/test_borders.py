@@ -316,3 +316,65 @@ def test_bad_variant_event_is_located(write_scenario):
     result = run_cli("check", str(path))
     assert result.returncode == 2
     assert "variants.v.add_events[0].link: 'XX' is not a link" in result.stderr
+
+
+def test_humanitarian_corridor_speeds_travel_and_cuts_risk_then_ends():
+    crossing = {"irregular_alternative": True, "regular": False, "regular_open": False, "robbery_risk": 0.5}
+    events = [
+        {
+            "type": "humanitarian_corridor",
+            "day": 5,
+            "name": "c",
+            "links": ["OX", "XD"],
+            "speed_km_per_day": 1000,
+            "risk_factor": 0.0,
+        },
+        {"type": "end_humanitarian_corridor", "day": 15, "name": "c"},
+    ]
+    data = border(
+        crossing, events, days=25, crossings_params={"irregular_crossing_probability_per_day": 1.0, "risk_deterrence": 0.0}
+    )
+    model = MigrationModel(scenario=data)
+    model.run()
+    robberies = crossing_rows(model)[:, TALLY.index("robberies")]
+    irregular = crossing_rows(model)[:, IRREGULAR]
+    assert robberies[6:15].sum() == 0 and irregular[6:15].sum() > 500
+    assert robberies[16:].sum() > 0 and robberies[:5].sum() > 0
+    assert model.graph.link_speed_km_per_day.max() < 1000  # restored
+
+
+def test_crossing_closed_to_one_group_only():
+    data = border(events=[{"type": "close_crossing", "day": 0, "link": "XD", "groups": ["COL"]}], days=10)
+    data["groups"] = ["VEN", "COL"]
+    data["departures"] = [
+        {"origin": "O", "group": "VEN", "persons_per_day": 50},
+        {"origin": "O", "group": "COL", "persons_per_day": 50},
+    ]
+    model = MigrationModel(scenario=data)
+    model.run()
+    pop = model.population
+    arrived = pop.node == model.graph.index("D")
+    assert arrived.any()
+    assert set(pop.group[arrived].tolist()) == {0}
+
+
+def test_travellers_learn_of_a_closure_by_reaching_it():
+    # The short way to D crosses at XD; the long way at BD. XD closes on day 3.
+    events = [{"type": "close_crossing", "day": 3, "link": "XD", "channel": "both"}]
+    data = border({"irregular_alternative": True}, events, days=12, bypass=True)
+    data["parameters"]["information"] = {"word_of_mouth_contacts_per_day": 0.0}
+    data["parameters"]["movement"] = {"leave_probability_border_crossing_per_day": 1.0}
+    data["graph"]["links"][0]["distance_km"] = 700  # two days' travel to the crossing
+    data["graph"]["links"][2]["distance_km"] = data["graph"]["links"][3]["distance_km"] = 800  # the bypass is longer
+    model = MigrationModel(scenario=data)
+    model.run()
+    blocked = crossing_rows(model)[:, TALLY.index("blocked")]
+    # People who left before they could know still walk to the closed crossing, then turn to the bypass.
+    assert blocked[3:6].sum() > 0
+    bypass = model.tables()["crossings"]
+    assert bypass[(bypass.link_id == "BD") & (bypass.day > 3)]["regular"].sum() > 0
+    from models.state import FLAG_KNOWS_ROUTES
+
+    pop = model.population
+    learnt = (pop.flags & FLAG_KNOWS_ROUTES) != 0
+    assert learnt[pop.node == model.graph.index("X")].all()
