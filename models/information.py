@@ -148,6 +148,18 @@ def _eligible(i, s, status, node, origin, flags, group, slot_kind, slot_nodes, s
     return True
 
 
+@njit(cache=True, inline="always")
+def _hit(i, s, status, node, origin, flags, group, trust, slot_kind, slot_probability, slot_nodes, slot_groups, key):
+    """Agent i's draw for slot s if the slot reaches it today, else 2.0."""
+    if not _eligible(i, s, status, node, origin, flags, group, slot_kind, slot_nodes, slot_groups):
+        return 2.0
+    p = slot_probability[s]
+    if slot_kind[s] == WORD_OF_MOUTH:
+        p *= trust[i, WORD_OF_MOUTH] / 100.0
+    u = uniform(key, i, s)
+    return u if u < p else 2.0
+
+
 @njit(cache=True, parallel=True)
 def exposure_candidates(
     status, node, origin, flags, group, trust, slot_kind, slot_probability, slot_nodes, slot_groups, key, n_chunks
@@ -164,12 +176,13 @@ def exposure_candidates(
     for c in prange(n_chunks):
         for i in range(c * n // n_chunks, (c + 1) * n // n_chunks):
             for s in range(n_slots):
-                if _eligible(i, s, status, node, origin, flags, group, slot_kind, slot_nodes, slot_groups):
-                    p = slot_probability[s]
-                    if slot_kind[s] == WORD_OF_MOUTH:
-                        p *= trust[i, WORD_OF_MOUTH] / 100.0
-                    if uniform(key, i, s) < p:
-                        counts[c] += 1
+                if (
+                    _hit(
+                        i, s, status, node, origin, flags, group, trust, slot_kind, slot_probability, slot_nodes, slot_groups, key
+                    )
+                    < 1.0
+                ):
+                    counts[c] += 1
     offsets = np.zeros(n_chunks + 1, dtype=np.int64)
     for c in range(n_chunks):
         offsets[c + 1] = offsets[c] + counts[c]
@@ -180,16 +193,14 @@ def exposure_candidates(
         k = offsets[c]
         for i in range(c * n // n_chunks, (c + 1) * n // n_chunks):
             for s in range(n_slots):
-                if _eligible(i, s, status, node, origin, flags, group, slot_kind, slot_nodes, slot_groups):
-                    p = slot_probability[s]
-                    if slot_kind[s] == WORD_OF_MOUTH:
-                        p *= trust[i, WORD_OF_MOUTH] / 100.0
-                    u = uniform(key, i, s)
-                    if u < p:
-                        agents[k] = i
-                        slots[k] = s
-                        draws[k] = u
-                        k += 1
+                u = _hit(
+                    i, s, status, node, origin, flags, group, trust, slot_kind, slot_probability, slot_nodes, slot_groups, key
+                )
+                if u < 1.0:
+                    agents[k] = i
+                    slots[k] = s
+                    draws[k] = u
+                    k += 1
     return agents, slots, draws
 
 

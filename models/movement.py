@@ -302,6 +302,46 @@ def _stop(i, at, status, node, link, progress_km, since_day, today):
     since_day[i] = today
 
 
+GO, STOP, DIED, QUEUE = 0, 1, 2, 3  # outcomes of reaching a crossing
+
+
+@njit(cache=True, inline="always")
+def _cross(
+    i, x, hop, c, crossing_tally, group, flags, documents, knowledge, info_day, risk_base, today, fade_pow,
+    regular_open, documents_required, irregular_open, cost_usd, risks, queued, params, key,
+):  # fmt: skip
+    """Agent i reaches crossing x: decide how it crosses, count it, and run the risks of crossing irregularly.
+
+    Returns GO (it crosses now), STOP (it cannot cross today; it has learnt of
+    the crossing's state), DIED (an incident killed it) or QUEUE (it joins the
+    queue of a crossing with a daily capacity).
+    """
+    how, obtained = crossing_decision(
+        i, x, hop, group, documents, knowledge, info_day, risk_base, today, fade_pow, params[6], params[7],
+        regular_open, documents_required, irregular_open, cost_usd, params[0], params[1], params[2], params[3],
+        params[4], params[8], key,
+    )  # fmt: skip
+    if obtained:
+        crossing_tally[c, x, T_DOCUMENTS] += 1
+    if how == BLOCKED:
+        crossing_tally[c, x, T_BLOCKED] += 1
+        flags[i] |= state.FLAG_KNOWS_ROUTES
+        return STOP
+    if how == CROSSED_IRREGULAR:
+        crossing_tally[c, x, T_IRREGULAR] += 1
+        flags[i] |= state.FLAG_CROSSED_IRREGULARLY
+        know_risk = knowledge_now(knowledge[i, TOPIC_RISK], info_day[i], today, fade_pow)
+        hit = incident(i, x, hop, risks, know_risk, params[5], key)
+        if hit >= 0:
+            crossing_tally[c, x, T_DEATH + hit] += 1
+        return DIED if hit == 0 else GO
+    if queued[x] != 0:
+        crossing_tally[c, x, T_QUEUED] += 1
+        return QUEUE
+    crossing_tally[c, x, T_REGULAR] += 1
+    return GO
+
+
 @njit(cache=True, parallel=True)
 def travel(
     status,
@@ -372,15 +412,6 @@ def travel(
     node_tally = np.zeros((n_chunks, 4, n_nodes), dtype=np.int64)
     link_tally = np.zeros((n_chunks, n_links), dtype=np.int64)
     crossing_tally = np.zeros((n_chunks, max(n_crossings, 1), N_TALLY), dtype=np.int64)
-    irregular_p = crossing_params[0]
-    deterrence = crossing_params[1]
-    preference = crossing_params[2]
-    docs_uninformed = crossing_params[3]
-    docs_informed = crossing_params[4]
-    avoidance = crossing_params[5]
-    risk_weight = crossing_params[6]
-    misinformation_weight = crossing_params[7]
-    cost_reference = crossing_params[8]
     for c in prange(n_chunks):
         start = c * n // n_chunks
         stop = (c + 1) * n // n_chunks
@@ -414,38 +445,22 @@ def travel(
                     continue
                 x = link_crossing[nxt]
                 if x >= 0:
-                    how, obtained = crossing_decision(
-                        i, x, hop, group, documents, knowledge, info_day, risk_base, today, fade_pow, risk_weight,
-                        misinformation_weight, crossing_regular_open, crossing_documents_required,
-                        crossing_irregular_open, crossing_cost_usd, irregular_p, deterrence, preference,
-                        docs_uninformed, docs_informed, cost_reference, key_crossing,
+                    outcome = _cross(
+                        i, x, hop, c, crossing_tally, group, flags, documents, knowledge, info_day, risk_base, today,
+                        fade_pow, crossing_regular_open, crossing_documents_required, crossing_irregular_open,
+                        crossing_cost_usd, crossing_risks, crossing_queued, crossing_params, key_crossing,
                     )  # fmt: skip
-                    if obtained:
-                        crossing_tally[c, x, T_DOCUMENTS] += 1
-                    if how == BLOCKED:
-                        crossing_tally[c, x, T_BLOCKED] += 1
+                    if outcome == STOP:
                         status[i] = state.IN_TRANSIT
-                        flags[i] |= state.FLAG_KNOWS_ROUTES
                         continue
-                    if how == CROSSED_IRREGULAR:
-                        crossing_tally[c, x, T_IRREGULAR] += 1
-                        flags[i] |= state.FLAG_CROSSED_IRREGULARLY
-                        know_risk = knowledge_now(knowledge[i, TOPIC_RISK], info_day[i], today, fade_pow)
-                        hit = incident(i, x, hop, crossing_risks, know_risk, avoidance, key_crossing)
-                        if hit >= 0:
-                            crossing_tally[c, x, T_DEATH + hit] += 1
-                        if hit == 0:
-                            status[i] = state.DEAD
-                            continue
-                    elif crossing_queued[x] != 0:
-                        # A crossing with a daily capacity: join its queue; admission comes tomorrow.
+                    if outcome == DIED:
+                        status[i] = state.DEAD
+                        continue
+                    if outcome == QUEUE:
                         status[i] = state.WAITING
                         link[i] = nxt
                         since_day[i] = today
-                        crossing_tally[c, x, T_QUEUED] += 1
                         continue
-                    else:
-                        crossing_tally[c, x, T_REGULAR] += 1
                     hop += 1
                 if here == origin[i]:
                     flags[i] |= state.FLAG_LEFT_ORIGIN
@@ -496,41 +511,23 @@ def travel(
                     break
                 x = link_crossing[nxt]
                 if x >= 0:
-                    how, obtained = crossing_decision(
-                        i, x, hop, group, documents, knowledge, info_day, risk_base, today, fade_pow, risk_weight,
-                        misinformation_weight, crossing_regular_open, crossing_documents_required,
-                        crossing_irregular_open, crossing_cost_usd, irregular_p, deterrence, preference,
-                        docs_uninformed, docs_informed, cost_reference, key_crossing,
+                    outcome = _cross(
+                        i, x, hop, c, crossing_tally, group, flags, documents, knowledge, info_day, risk_base, today,
+                        fade_pow, crossing_regular_open, crossing_documents_required, crossing_irregular_open,
+                        crossing_cost_usd, crossing_risks, crossing_queued, crossing_params, key_crossing,
                     )  # fmt: skip
-                    if obtained:
-                        crossing_tally[c, x, T_DOCUMENTS] += 1
-                    if how == BLOCKED:
-                        crossing_tally[c, x, T_BLOCKED] += 1
-                        _stop(i, reached, status, node, link, progress_km, since_day, today)
-                        flags[i] |= state.FLAG_KNOWS_ROUTES
-                        node_tally[c, 1, reached] += 1
+                    if outcome == DIED:
+                        link[i] = -1
+                        progress_km[i] = 0.0
+                        status[i] = state.DEAD
                         break
-                    if how == CROSSED_IRREGULAR:
-                        crossing_tally[c, x, T_IRREGULAR] += 1
-                        flags[i] |= state.FLAG_CROSSED_IRREGULARLY
-                        know_risk = knowledge_now(knowledge[i, TOPIC_RISK], info_day[i], today, fade_pow)
-                        hit = incident(i, x, hop, crossing_risks, know_risk, avoidance, key_crossing)
-                        if hit >= 0:
-                            crossing_tally[c, x, T_DEATH + hit] += 1
-                        if hit == 0:
-                            link[i] = -1
-                            progress_km[i] = 0.0
-                            status[i] = state.DEAD
-                            break
-                    elif crossing_queued[x] != 0:
+                    if outcome != GO:
                         _stop(i, reached, status, node, link, progress_km, since_day, today)
-                        status[i] = state.WAITING
-                        link[i] = nxt
                         node_tally[c, 1, reached] += 1
-                        crossing_tally[c, x, T_QUEUED] += 1
+                        if outcome == QUEUE:
+                            status[i] = state.WAITING
+                            link[i] = nxt
                         break
-                    else:
-                        crossing_tally[c, x, T_REGULAR] += 1
                     hop += 1
                 link_tally[c, nxt] += 1
                 link[i] = nxt
