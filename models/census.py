@@ -44,6 +44,7 @@ def census(
     fade_pow,
     known_gap,
     wrong_gap,
+    with_communities,
     risk_weight,
     n_nodes,
     n_links,
@@ -63,7 +64,9 @@ def census(
     directed crossing link, their summed and longest waits in days;
     ``knows_routes`` (nodes,): people at each node who know of the latest
     closures.
-    ``known_gap`` and ``wrong_gap`` come from :func:`threshold_gaps`.
+    ``known_gap`` and ``wrong_gap`` come from :func:`threshold_gaps`.  With
+    ``with_communities`` false the community counts are left at zero (they
+    cost as much as the node counts and change slowly).
     """
     n = status.shape[0]
     topics = knowledge.shape[1]
@@ -92,7 +95,7 @@ def census(
             if s >= state.FIRST_TERMINAL:
                 continue
             home = max(origin[i], 0)
-            has_home = np.int64(origin[i] >= 0)
+            has_home = np.int64(origin[i] >= 0 and with_communities)
             members[c, home] += has_home
             travelling = s == state.ON_LINK
             if travelling:
@@ -113,12 +116,13 @@ def census(
             base_home = home * width
             for t in range(topics):
                 k = np.int64(knowledge[i, t]) + 128
-                known = np.int64(gap <= known_gap[k])
-                wrong = np.int64(gap <= wrong_gap[k])
-                node_row[base_here + 2 * t] += present * known
-                node_row[base_here + 2 * t + 1] += present * wrong
-                community_row[base_home + 2 * t] += has_home * known
-                community_row[base_home + 2 * t + 1] += has_home * wrong
+                node_row[base_here + 2 * t] += present * np.int64(gap <= known_gap[k])
+                node_row[base_here + 2 * t + 1] += present * np.int64(gap <= wrong_gap[k])
+            if has_home:
+                for t in range(topics):
+                    k = np.int64(knowledge[i, t]) + 128
+                    community_row[base_home + 2 * t] += np.int64(gap <= known_gap[k])
+                    community_row[base_home + 2 * t + 1] += np.int64(gap <= wrong_gap[k])
             # Whole points, so the sum is exact whatever the chunking.
             k_risk = knowledge[i, TOPIC_RISK] * fade_pow[gap]
             node_risk[c, here] += present * np.int64(np.round(risk_perception(risk_base[i], k_risk, risk_weight)))

@@ -219,7 +219,8 @@ class InformationState:
             if knows_routes is not None:
                 self.route_shares = np.nan_to_num(knows_routes / at_node.astype(float), nan=1.0)
             self.node_shares = np.nan_to_num(node_knowledge / at_node[:, None, None].astype(float))
-            self.community_shares = np.nan_to_num(community_knowledge / members[:, None, None].astype(float))
+            if members.any():  # community counts are taken only on refresh days
+                self.community_shares = np.nan_to_num(community_knowledge / members[:, None, None].astype(float))
 
     def state(self) -> dict:
         """JSON-able state for checkpoints (slots, reach records)."""

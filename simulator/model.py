@@ -52,6 +52,8 @@ from simulator.scenario import Scenario, build_parameters, load_scenario, parse_
 from simulator.yamlsource import LineMap
 
 PHASES = ("events", "spawn", "information", "decide", "move", "record")
+#: Word of mouth's shares by community of origin are recounted every this many days (they change slowly).
+COMMUNITY_REFRESH_DAYS = 7
 
 
 @dataclass
@@ -249,6 +251,7 @@ class MigrationModel(mesa.Model):
             np.uint16(day),
             self.information.fade_pow,
             *self.information.threshold_gaps,
+            day % COMMUNITY_REFRESH_DAYS == 0,
             self.params["information"].risk_knowledge_weight,
             self.graph.n_nodes,
             self.graph.n_links,
