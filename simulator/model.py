@@ -161,18 +161,14 @@ class MigrationModel(mesa.Model):
         self._dest_nodes = g.destination_nodes()
         self._dest_columns = np.searchsorted(self._targets, self._dest_nodes)
         self._routes_dirty = True  # computed once the crossings are compiled
-        self.recorder = Recorder(
-            g,
-            self.days,
-            n_crossings=sum(1 for k in range(len(sc.links)) if g.node_iso3[g.link_src[2 * k]] != g.node_iso3[g.link_dst[2 * k]]),
-        )
+        self.crossings: Crossings = compile_crossings(sc, g)
+        self.recorder = Recorder(g, self.days, n_crossings=len(self.crossings.link_ids))
         expected = sum(sc.stocks.values()) // self.scale + int(
             sum(max(r for _, r in d.steps) for d in sc.departures) * self.days / self.scale * 1.05
         )
         self.population = Population(capacity=expected + 1024)
         self._stock_persons = np.zeros(g.n_nodes)
         self._forces_stop = g.forces_stop()
-        self.crossings: Crossings = compile_crossings(sc, g)
         self.queues = QueueStep(self.crossings, self.scale)
         self.route_computations = 0
         self.update_routes()
