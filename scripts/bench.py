@@ -116,6 +116,12 @@ def child(args: list[str], env: dict | None = None) -> tuple[float, int, str]:
     return wall, usage.ru_maxrss * 1024, out
 
 
+def run_command(out: str, scale: int, days: int | None) -> list[str]:
+    """The ``migsim run`` command line of the default scenario (no campaign effects, quiet)."""
+    args = [sys.executable, "-m", "simulator.cli", "run", "--scale", str(scale), "--out", out, "--quiet", "--no-campaign-effects"]
+    return args + (["--days", str(days)] if days else [])
+
+
 def cli_run(reps: int, scale: int, days: int | None) -> dict:
     """Wall time and peak memory of ``migsim run`` (warm Numba cache), and bytes per agent."""
     from simulator.population import Population
@@ -124,20 +130,7 @@ def cli_run(reps: int, scale: int, days: int | None) -> dict:
     agents = 0
     for _ in range(reps):
         with tempfile.TemporaryDirectory() as tmp:
-            args = [
-                sys.executable,
-                "-m",
-                "simulator.cli",
-                "run",
-                "--scale",
-                str(scale),
-                "--out",
-                f"{tmp}/out",
-                "--quiet",
-                "--no-campaign-effects",
-            ]
-            if days:
-                args += ["--days", str(days)]
+            args = run_command(f"{tmp}/out", scale, days)
             wall, peak, _ = child(args)
             agents = json.loads(Path(f"{tmp}/out/run.json").read_text())["agents"]
         walls.append(wall)
@@ -224,20 +217,7 @@ def threads(scale: int, days: int | None, reps: int) -> dict:
         loops = []
         for _ in range(reps):
             with tempfile.TemporaryDirectory() as tmp:
-                args = [
-                    sys.executable,
-                    "-m",
-                    "simulator.cli",
-                    "run",
-                    "--scale",
-                    str(scale),
-                    "--out",
-                    f"{tmp}/o",
-                    "--quiet",
-                    "--no-campaign-effects",
-                ]
-                if days:
-                    args += ["--days", str(days)]
+                args = run_command(f"{tmp}/o", scale, days)
                 child(args, {"NUMBA_NUM_THREADS": str(count)})
                 record = json.loads(Path(f"{tmp}/o/run.json").read_text())
                 loops.append(sum(v for k, v in record["timings_seconds"].items() if k != "wall"))
