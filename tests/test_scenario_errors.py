@@ -139,3 +139,45 @@ def test_default_scenario_checks():
     assert result.returncode == 0, result.stderr
     assert "venezuela_2024" in result.stdout
     assert REPO.exists()
+
+
+@pytest.mark.parametrize(
+    "key,value,fragment",
+    [
+        ("population", [{"knowledge": {"weather": 0.5}}], "population[0].knowledge: unknown topic 'weather'"),
+        ("population", [{"knowledge": {"route_risks": 0.7}, "misinformed": {"route_risks": 0.5}}], "sum to 1.200, more than 1"),
+        ("population", [{"nodes": ["Hubb"]}], "population[0].nodes[0]: 'Hubb' is not a node; did you mean 'Hub'?"),
+        ("groups", ["VEN", "VEN"], "groups: group names must be unique"),
+        (
+            "events",
+            [{"type": "regularisation", "day": 1, "country": "COL", "nodes": ["D"], "capacity_persons_per_day": 5}],
+            "give exactly one of 'country' and 'nodes'",
+        ),
+        (
+            "events",
+            [{"type": "humanitarian_corridor", "day": 1, "name": "c", "links": ["L1", "L9"]}],
+            "events[0].links[1]: 'L9' is not a link",
+        ),
+        (
+            "events",
+            [{"type": "set_shelter_capacity", "day": 1, "node": "H", "capacity_persons": -1}],
+            "greater than or equal to 0",
+        ),
+    ],
+)
+def test_population_group_and_policy_errors(write_scenario, key, value, fragment):
+    data = tiny_data()
+    data[key] = value
+    path = write_scenario(data)
+    result = run_cli("check", str(path))
+    assert result.returncode == 2
+    line = result.stderr.strip()
+    assert "\n" not in line and line.startswith(f"migsim: error: {path}:") and fragment in line, line
+
+
+def test_results_folder_with_a_missing_table(tmp_path):
+    from simulator.errors import MigsimError
+    from simulator.results import read_results
+
+    with pytest.raises(MigsimError, match="nodes.parquet: table missing"):
+        read_results(tmp_path)
