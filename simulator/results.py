@@ -121,7 +121,7 @@ def check_output_dir(out_dir: Path) -> None:
         raise MigsimError(f"{out_dir}: output folder exists and is not empty; choose another --out")
 
 
-def write_results(result: RunResult, out_dir: Path) -> Path:
+def write_results(result: RunResult, out_dir: Path, plots: bool = True) -> Path:
     """Write tables (Parquet), ``summary.csv``, ``run.json`` and plots into ``out_dir`` atomically."""
     from simulator.plots import write_plots
 
@@ -133,7 +133,8 @@ def write_results(result: RunResult, out_dir: Path) -> Path:
             table.to_parquet(tmp / f"{name}.parquet", index=False)
         result.summary.to_csv(tmp / "summary.csv", index=False)
         (tmp / "run.json").write_text(json.dumps(result.record, indent=2, default=str) + "\n")
-        write_plots(result, tmp)
+        if plots:
+            write_plots(result, tmp)
         if out_dir.exists():
             out_dir.rmdir()
         os.replace(tmp, out_dir)

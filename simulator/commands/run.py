@@ -6,7 +6,14 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from simulator.commands.options import positive_int, seed
+from simulator.commands.options import (
+    add_cluster_arguments,
+    cluster_from_args,
+    fraction_list,
+    positive_int,
+    progress_callback,
+    seed,
+)
 
 NAME = "run"
 HELP = "run a scenario (default: the embedded Venezuelan scenario)"
@@ -26,6 +33,13 @@ def add_arguments(parser) -> None:
         action="store_true",
         help="skip measuring each campaign's effect (one more run per campaign, without it, same seed)",
     )
+    parser.add_argument(
+        "--replicates", type=positive_int, help="run N replicates with derived seeds and write median and bands (an ensemble)"
+    )
+    parser.add_argument(
+        "--quantiles", type=fraction_list, default=[0.1, 0.5, 0.9], help="quantiles of the bands (default: 0.1,0.5,0.9)"
+    )
+    add_cluster_arguments(parser)
 
 
 def default_out(name: str, seed_value: int, scale: int) -> Path:
@@ -42,10 +56,13 @@ def run(args) -> int:
     from simulator.scenario import load_scenario
     from simulator.summary_table import format_summary
 
-    scenario = load_scenario(args.scenario).with_variant(args.variant)
+    base = load_scenario(args.scenario)
+    scenario = base.with_variant(args.variant)
     seed_value = scenario.seed if args.seed is None else args.seed
     scale = scenario.scale if args.scale is None else args.scale
     label = scenario.name if args.variant is None else f"{scenario.name}-{args.variant}"
+    if args.replicates:
+        return run_replicates(args, base, label, seed_value, scale)
     out = args.out or default_out(label, seed_value, scale)
     check_output_dir(out)
     model = MigrationModel(scenario=scenario, seed=seed_value, scale=scale, days=args.days)
@@ -70,5 +87,34 @@ def run(args) -> int:
         print(format_summary(result))
         if "campaign_effects" in result.tables:
             print(format_campaign_effects(result.tables["campaign_effects"]))
+    print(f"results written to {out}")
+    return 0
+
+
+def run_replicates(args, scenario, label: str, seed_value: int, scale: int) -> int:
+    """``--replicates N``: an ensemble folder with each replicate and the bands over them."""
+    from simulator.ensemble import format_ensemble_summary, run_ensemble
+    from simulator.results import check_output_dir
+
+    out = args.out or default_out(f"{label}-x{args.replicates}", seed_value, scale)
+    check_output_dir(out)
+    update, close = progress_callback(args.replicates, f"{label}: replicates", args.quiet)
+    try:
+        result = run_ensemble(
+            scenario,
+            variant=args.variant,
+            replicates=args.replicates,
+            seed=seed_value,
+            scale=scale,
+            days=args.days,
+            quantiles=args.quantiles,
+            out=out,
+            cluster=cluster_from_args(args),
+            progress=update,
+        )
+    finally:
+        close()
+    if not args.quiet:
+        print(format_ensemble_summary(result))
     print(f"results written to {out}")
     return 0
