@@ -4,6 +4,6 @@ Each module defines ``NAME``, ``HELP``, ``add_arguments(parser)`` and
 ``run(args) -> int``; :data:`COMMANDS` lists them in the order ``--help`` shows.
 """
 
-from simulator.commands import check, compare, run
+from simulator.commands import check, compare, run, sweep, sweep_report
 
-COMMANDS = [run, compare, check]
+COMMANDS = [run, compare, sweep, sweep_report, check]

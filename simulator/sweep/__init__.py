@@ -1,0 +1,1 @@
+"""Parameter sweeps: sweep files, designs, resumable runs on Dask, and their analysis."""
