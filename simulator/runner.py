@@ -150,7 +150,7 @@ def _client(cluster: Cluster):
 
     if cluster.scheduler:
         try:
-            return Client(cluster.scheduler, timeout="20s"), None
+            return Client(cluster.scheduler, timeout="10s"), None
         except OSError as exc:
             raise MigsimError(f"cannot reach the Dask scheduler at {cluster.scheduler}: {exc}") from None
     # Worker deaths are retried here, with our own bound, rather than by the scheduler.

@@ -3,8 +3,9 @@
 Sensitivity indices are computed on each indicator's total (key ``all``),
 averaged over replicates at each point first.  With the Saltelli design they
 are Sobol indices (first order ``S1`` and total ``ST``, SALib's estimator);
-with any other design, SALib's moment-independent ``delta`` and its ``S1``
-estimate, which do not need a special design.
+with any other design of at least 50 points, SALib's moment-independent
+``delta`` and its ``S1`` estimate, which do not need a special design.  Spearman
+rank correlations (``rho``) are given for every design.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
 
 from simulator.atomic import write_csv, write_parquet
 from simulator.errors import MigsimError
 from simulator.indicators import ALL
+
+#: Below this many points the delta estimator's bins are too sparse to mean anything.
+MIN_POINTS_DELTA = 50
 
 
 @dataclass
@@ -69,6 +72,8 @@ def collect_runs(folder: Path, parameters: list[str]) -> pd.DataFrame:
 
 def sensitivity(runs: pd.DataFrame, manifest: dict, parameters: list[str], columns: list[str]) -> pd.DataFrame:
     """Sensitivity of each indicator total to each parameter (see the module docstring)."""
+    from scipy.stats import spearmanr
+
     from simulator.sweep.design import salib_problem
     from simulator.sweep.spec import Parameter
 
@@ -123,6 +128,8 @@ def _salib(sweep: dict, problem: dict, x: np.ndarray, y: np.ndarray):
 
                 res = sobol.analyze(problem, y, calc_second_order=sweep["second_order"], seed=0)
                 return "sobol", (("S1", "S1_conf"), ("ST", "ST_conf")), res
+            if len(y) < MIN_POINTS_DELTA:
+                raise ValueError(f"{len(y)} points, delta needs at least {MIN_POINTS_DELTA}")
             from SALib.analyze import delta
 
             res = delta.analyze(problem, x, y, seed=0)

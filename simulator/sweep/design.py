@@ -12,7 +12,6 @@ import itertools
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from simulator.sweep.spec import Parameter, Sweep
 
@@ -44,6 +43,8 @@ def _scale(unit: np.ndarray, parameters: list[Parameter]) -> np.ndarray:
 
 def design_points(sweep: Sweep) -> pd.DataFrame:
     """One row per point, one column per parameter (``module.name``), in the sweep's order."""
+    from scipy.stats import qmc
+
     parameters = sweep.parameters
     d = len(parameters)
     if sweep.design == "grid":
