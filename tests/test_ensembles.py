@@ -175,7 +175,7 @@ def test_a_closure_lowers_arrivals_and_the_differences_equal_the_tables(comparis
         for rep in range(5):
             tables = read_results(folder / "variants" / variant / "replicates" / f"rep-{rep:03d}").tables
             series = indicator_series(tables, ["arrivals"])
-            values.append(series.query("key == 'all' and day == @day")["value"].item())
+            values.append(series[(series["key"] == "all") & (series["day"] == day)]["value"].item())
         per_replicate[variant] = np.array(values)
     paired = per_replicate["hub_closed"] - per_replicate["baseline"]
     row = comparison.difference("hub_closed", "arrivals", "all", "2024-01-30").iloc[0]
