@@ -492,11 +492,10 @@ class MigrationModel(mesa.Model):
                 }
             )
 
-    def apply(self, event: Event | Mapping[str, Any]) -> Event:
-        """Inject an event at run time; it takes effect at the start of its day (default: the next day to run).
+    def validate_event(self, event: Event | Mapping[str, Any]) -> Event:
+        """An event checked exactly like a scenario event, for the next day to run unless it says; changes nothing.
 
-        A mapping is validated exactly like a scenario event; a bad one raises
-        :class:`ScenarioError` and changes nothing.
+        A bad one raises :class:`ScenarioError` naming the field.
         """
         raw = event.to_dict() if isinstance(event, Event) else dict(event)
         if raw.get("date") is None and raw.get("day") is None:
@@ -517,6 +516,15 @@ class MigrationModel(mesa.Model):
                 "<event>",
                 field="day",
             )
+        return parsed
+
+    def apply(self, event: Event | Mapping[str, Any]) -> Event:
+        """Inject an event at run time; it takes effect at the start of its day (default: the next day to run).
+
+        A mapping is validated exactly like a scenario event; a bad one raises
+        :class:`ScenarioError` and changes nothing.
+        """
+        parsed = self.validate_event(event)
         self._injected.append(parsed)
         return parsed
 

@@ -75,6 +75,7 @@ class Scenario:
     source: str = "<inline>"
     sha256: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    exercise: dict[str, Any] | None = None
 
     @property
     def end_date(self) -> dt.date:
@@ -112,6 +113,7 @@ class Scenario:
             "crossings": [x.model_dump(mode="json") for x in self.crossings],
             "parameters": {k: dataclasses.asdict(v) for k, v in self.parameters.items()},
             "events": [e.to_dict() for e in self.events],
+            **({"exercise": self.exercise} if self.exercise is not None else {}),
         }
 
     def with_variant(self, name: str | None) -> Scenario:
@@ -447,6 +449,12 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
             )
         variants[vname] = Variant(vspec.description, added, removed, {k: dict(v or {}) for k, v in vspec.parameters.items()})
 
+    exercise = None
+    if spec.exercise is not None:
+        from simulator.exercise.spec import parse_exercise
+
+        exercise = parse_exercise(spec.exercise, lines, names, link_ids, spec.start_date, spec.days)
+
     return Scenario(
         name=spec.name,
         description=spec.description,
@@ -465,6 +473,7 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
         crossings=crossings,
         variants=variants,
         source=lines.file,
+        exercise=exercise,
     )
 
 

@@ -244,4 +244,5 @@ class ScenarioSpec(Strict):
     crossings: str | list[dict[str, Any]] | None = None
     parameters: dict[str, dict[str, Any]] = Field(default_factory=dict)
     events: list[dict[str, Any]] = Field(default_factory=list)
+    exercise: dict[str, Any] | None = Field(default=None, description="teams, levers and injects of a tabletop exercise")
     variants: dict[str, VariantSpec] = Field(default_factory=dict)
