@@ -84,6 +84,24 @@ def lever_allows(exercise: ExerciseSpec, team_id: str, event) -> bool:
     return False
 
 
+def describe_action(action: Action) -> str:
+    """One line, in words, for the log and the after-action report."""
+    p = action.payload
+    if action.kind == "advance":
+        return f"played {p['days']} days, to day {p['until_day']}"
+    if action.kind == "inject":
+        return f"injected: {p['description']}"
+    if action.kind == "submit":
+        return f"{p['team']} proposed: {p['description']}"
+    if action.kind == "accept":
+        return f"accepted the move of {p['team']}: {p['description']}"
+    if action.kind == "reject":
+        return f"rejected the move of {p['team']}"
+    if action.kind == "branch":
+        return f"started branch '{p['name']}'"
+    return action.kind
+
+
 @dataclass
 class Submission:
     """A team's move and what the facilitator made of it."""
