@@ -167,8 +167,10 @@ def EventForm(types: list[str], nodes: list[str], links: list[str], submit_label
             solara.InputText(label=label, value=str(value), on_value=update, continuous_update=True)
         if f.name in errors:
             solara.Text(errors[f.name], classes=["migsim-field-error", f"migsim-error-{f.name}"], style={"color": ORANGE})
-    if "_" in errors:
-        solara.Text(errors["_"], classes=["migsim-field-error"], style={"color": ORANGE})
+    shown = {f.name for f in event_form(kind)}
+    for name, message in errors.items():
+        if name not in shown:
+            solara.Text(message, classes=["migsim-field-error", f"migsim-error-{name}"], style={"color": ORANGE})
     solara.Button(submit_label, on_click=submit, color="primary")
     if done:
         solara.Success(done)
@@ -302,7 +304,10 @@ def Page():
         set_version(RUNTIME.version)
 
     if role is None:
-        solara.Error("Access refused: this link carries no valid token. Ask the facilitator for your join link.")
+        solara.Error(
+            "Access refused: this link carries no valid token. Ask the facilitator for your join link.",
+            classes=["migsim-refused"],
+        )
         return
     view = RUNTIME.view
     with solara.Column(style={"padding": "12px", "max-width": "1500px"}):
