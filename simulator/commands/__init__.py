@@ -4,6 +4,6 @@ Each module defines ``NAME``, ``HELP``, ``add_arguments(parser)`` and
 ``run(args) -> int``; :data:`COMMANDS` lists them in the order ``--help`` shows.
 """
 
-from simulator.commands import check, run
+from simulator.commands import check, report, run
 
-COMMANDS = [run, check]
+COMMANDS = [run, report, check]

@@ -26,6 +26,7 @@ def add_arguments(parser) -> None:
         action="store_true",
         help="skip measuring each campaign's effect (one more run per campaign, without it, same seed)",
     )
+    parser.add_argument("--no-report", action="store_true", help="do not write report.html and exports/ into the results folder")
 
 
 def default_out(name: str, seed_value: int, scale: int) -> Path:
@@ -71,4 +72,8 @@ def run(args) -> int:
         if "campaign_effects" in result.tables:
             print(format_campaign_effects(result.tables["campaign_effects"]))
     print(f"results written to {out}")
+    if not args.no_report:
+        from simulator.report import write_report
+
+        print(f"report written to {write_report(out)}")
     return 0

@@ -86,7 +86,8 @@ def links_geojson(content: Content) -> dict[str, Any]:
     """Links as LineString features with flows at each map date, and people waiting at crossings."""
     nodes = content.places.nodes.set_index("id")
     flow = _dated_properties(content, content.link_flow, "link_id", f"flow_{FLOW_WINDOW_DAYS}d")
-    crossing_of = dict(zip(content.places.crossings.get("link", []), content.places.crossings.get("name", []), strict=True))
+    named = content.results.replicates[0]["crossings"][["link_id", "crossing"]].drop_duplicates()
+    crossing_of = dict(zip(named["link_id"], named["crossing"], strict=True))
     waiting = _dated_properties(content, content.waiting, "crossing", "waiting")
     features = []
     for link in content.places.links.itertuples():

@@ -49,7 +49,10 @@ def date_axis(ax, start=None, end=None) -> None:
         ax.set_xlim(start, end)
     locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+    if start is not None and end is not None and (end - start).days <= 92:
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
+    else:
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
     ax.grid(alpha=0.3)
 
 

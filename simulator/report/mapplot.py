@@ -27,11 +27,11 @@ MAX_LINK_WIDTH = 7.0
 
 def crossing_points(content: Content) -> pd.DataFrame:
     """Where each crossing is drawn: its border-crossing place if it has one, else the middle of its link."""
-    places = content.places
-    nodes = places.nodes.set_index("id")
-    links = places.links.set_index("id")
+    nodes = content.places.nodes.set_index("id")
+    links = content.places.links.set_index("id")
+    named = content.results.replicates[0]["crossings"][["link_id", "crossing"]].drop_duplicates()
     rows = []
-    for link_id, name in zip(places.crossings.get("link", []), places.crossings.get("name", []), strict=True):
+    for link_id, name in zip(named["link_id"], named["crossing"], strict=True):
         if link_id not in links.index:
             continue
         ends = [links.at[link_id, "from_node"], links.at[link_id, "to_node"]]
@@ -58,35 +58,42 @@ def _draw_outlines(ax) -> None:
     ax.add_collection(PolyCollection(polygons, facecolor="#EEEEEE", edgecolor="#9A9A9A", linewidth=0.5, zorder=0))
 
 
+def _top(frame: pd.DataFrame) -> float:
+    value = float(frame["median"].max()) if len(frame) else 0.0
+    return value if math.isfinite(value) else 0.0
+
+
 def _size(value: np.ndarray, top: float) -> np.ndarray:
     return 6 + MAX_NODE_AREA * np.clip(value, 0, None) / top if top > 0 else np.full(len(value), 6.0)
 
 
 def map_figure(content: Content) -> Figure:
-    """The corridor at each map date, on the same scales."""
-    dates = content.map_dates
-    caption_band = (
+    """The corridor at each of a run's or ensemble's map dates, on the same scales."""
+    note = (
         f"Figures are medians of {len(content.results.replicates)} replicates."
         if content.banded
         else "Figures are those of one run."
     )
-    if content.places is None:
-        fig, ax = plt.subplots(figsize=(8, 2), layout="constrained")
+    return panels_figure([(content, date, fmt.date(date)) for date in content.map_dates], note)
+
+
+def panels_figure(panels: list[tuple[Content, pd.Timestamp, str]], note: str, figure_id: str = "map") -> Figure:
+    """One map per (content, date, title) panel, all on the same scales."""
+    first = panels[0][0]
+    if first.places is None:
+        fig, ax = plt.subplots(figsize=(8, 1.0), layout="constrained")
         empty_note(ax, "No map: the scenario's places are not in the results folder and its file cannot be found.")
-        return Figure("map", "Map of the corridor", "No coordinates available.", to_png(fig))
-    nodes = content.places.nodes.set_index("id")
-    links = content.places.links
-    people = content.node_people
-    flow = content.link_flow
-    waiting = content.waiting
-    crossings = crossing_points(content)
-    top_people = float(people.loc[people["date"].isin(dates), "median"].max() or 0)
-    top_flow = float(flow["median"].max() or 0) if len(flow) else 0.0
-    top_wait = float(waiting.loc[waiting["date"].isin(dates), "median"].max() or 0) if len(waiting) else 0.0
+        return Figure(figure_id, "Map of the corridor", "No coordinates available.", to_png(fig))
+    nodes = first.places.nodes.set_index("id")
+    links = first.places.links
+    crossings = crossing_points(first)
+    top_people = max(_top(at_date(c.node_people, d)) for c, d, _ in panels)
+    top_flow = max(_top(at_date(c.link_flow, d)) for c, d, _ in panels)
+    top_wait = max(_top(at_date(c.waiting, d)) for c, d, _ in panels)
     west, east, south, north = _extent(nodes)
     aspect = 1 / math.cos(math.radians((south + north) / 2))
-    per_row = 1 if len(dates) == 1 else 2
-    rows_n = math.ceil(len(dates) / per_row)
+    per_row = 1 if len(panels) == 1 else 2
+    rows_n = math.ceil(len(panels) / per_row)
     width = 7.0 if per_row == 1 else 10.5
     panel_w = (width - 0.8) / per_row
     panel_h = min(panel_w * (north - south) / (east - west) * aspect, 8.0)
@@ -94,7 +101,8 @@ def map_figure(content: Content) -> Figure:
         rows_n, per_row, figsize=(width, rows_n * (panel_h + 0.3) + 0.5), layout="constrained", squeeze=False
     )
     norm = Normalize(vmin=0, vmax=max(top_wait, 1))
-    for ax, date in zip(axes.flat, dates, strict=False):
+    for ax, (content, date, title) in zip(axes.flat, panels, strict=False):
+        people, flow, waiting = content.node_people, content.link_flow, content.waiting
         _draw_outlines(ax)
         f = at_date(flow, date).set_index("link_id")["median"]
         segments, widths, colours = [], [], []
@@ -128,8 +136,8 @@ def map_figure(content: Content) -> Figure:
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_facecolor("#F7FBFF")
-        ax.set_title(fmt.date(date), fontsize=10)
-    spare = list(axes.flat)[len(dates) :]
+        ax.set_title(title, fontsize=10)
+    spare = list(axes.flat)[len(panels) :]
     for ax in spare:
         ax.axis("off")
     handles = []
@@ -141,7 +149,7 @@ def map_figure(content: Content) -> Figure:
     if top_flow > 0:
         handles.append(
             Line2D([], [], color=LINK_COLOUR, linewidth=0.6 + MAX_LINK_WIDTH, alpha=0.75,
-                   label=f"{fmt.people(top_flow)} set out along a link in {FLOW_WINDOW_DAYS} days")
+                   label=f"{fmt.people(top_flow)} people set out along a link in {FLOW_WINDOW_DAYS} days")
         )  # fmt: skip
     crossing_label = "border crossing (colour: people waiting)" if top_wait > 0 else "border crossing (no one waiting)"
     handles.append(
@@ -166,10 +174,10 @@ def map_figure(content: Content) -> Figure:
     caption = (
         "Circles: people present at each place (area proportional). Lines: people who set out along each road, "
         f"boat or foot link in the {FLOW_WINDOW_DAYS} days up to the date (width proportional). Diamonds: border "
-        f"crossings, coloured by the people waiting there; crossings with many people waiting are named. {caption_band} "
+        f"crossings, coloured by the people waiting there; crossings with many people waiting are named. {note} "
         "Country outlines: Natural Earth 1:110m (public domain)."
     )
-    return Figure("map", "Map of the corridor", caption, to_png(fig))
+    return Figure(figure_id, "Map of the corridor", caption, to_png(fig))
 
 
 def _legend_values(top: float) -> list[float]:

@@ -18,11 +18,10 @@ from simulator.errors import MigsimError
 
 @dataclass
 class Places:
-    """Nodes (id, name, iso3, kind, latitude, longitude), links (id, from, to) and notes on their origin."""
+    """Nodes (id, name, iso3, kind, latitude, longitude), links (id, from_node, to_node) and where they came from."""
 
     nodes: pd.DataFrame
     links: pd.DataFrame
-    crossings: pd.DataFrame  # link, name
     scenario: dict[str, Any]
     origin: str  # where the places were read from
     file_note: str  # whether the scenario file on disk is the one that was run
@@ -81,14 +80,10 @@ def load_places(scenario_dict: dict[str, Any] | None, run_record: dict[str, Any]
         if column not in nodes:
             nodes[column] = nodes["id"] if column == "name" else ""
     links = pd.DataFrame(data["graph"]["links"]).rename(columns={"from": "from_node", "to": "to_node"})
-    crossings = pd.DataFrame(data.get("crossings") or [], columns=None)
-    if crossings.empty:
-        crossings = pd.DataFrame(columns=["link", "name"])
     sources_md, sources_path = _sources_note(scenario_path) if scenario_path is not None else (None, None)
     return Places(
         nodes=nodes,
         links=links,
-        crossings=crossings,
         scenario=data,
         origin=origin,
         file_note=file_note,
