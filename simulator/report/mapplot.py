@@ -23,6 +23,7 @@ LINK_COLOUR = "#0072B2"
 WAITING_CMAP = LinearSegmentedColormap.from_list("waiting", ["#FFFFFF", "#E69F00", "#D55E00", "#6B2A00"])
 MAX_NODE_AREA = 420.0
 MAX_LINK_WIDTH = 7.0
+LABELLED_PLACES = 5  # the places with the most people present are named on each panel
 
 
 def crossing_points(content: Content) -> pd.DataFrame:
@@ -118,6 +119,12 @@ def panels_figure(panels: list[tuple[Content, pd.Timestamp, str]], note: str, fi
             nodes["longitude"], nodes["latitude"], s=_size(p.to_numpy(), top_people),
             color=NODE_COLOUR, alpha=0.75, edgecolor="#7A5200", linewidth=0.5, zorder=2,
         )  # fmt: skip
+        for node_id, value in p.sort_values(ascending=False).head(LABELLED_PLACES).items():
+            if value > 0:
+                ax.annotate(
+                    nodes.at[node_id, "name"], (nodes.at[node_id, "longitude"], nodes.at[node_id, "latitude"]),
+                    xytext=(0, 7), textcoords="offset points", fontsize=6.5, ha="center", color="#3A2A00", zorder=4,
+                )  # fmt: skip
         if len(crossings):
             w = at_date(waiting, date).set_index("crossing")["median"].reindex(crossings["crossing"]).fillna(0.0)
             ax.scatter(
@@ -172,7 +179,7 @@ def panels_figure(panels: list[tuple[Content, pd.Timestamp, str]], note: str, fi
         bar.formatter = plt.FuncFormatter(lambda v, _: f"{v:,.0f}")
         bar.update_ticks()
     caption = (
-        "Circles: people present at each place (area proportional). Lines: people who set out along each road, "
+        f"Circles: people present at each place (area proportional; the {LABELLED_PLACES} largest are named). Lines: people who set out along each road, "
         f"boat or foot link in the {FLOW_WINDOW_DAYS} days up to the date (width proportional). Diamonds: border "
         f"crossings, coloured by the people waiting there; crossings with many people waiting are named. {note} "
         "Country outlines: Natural Earth 1:110m (public domain)."
