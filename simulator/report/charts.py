@@ -130,24 +130,24 @@ def irregular_chart(content: Content) -> Figure:
 
 def information_chart(content: Content) -> Figure:
     """Knowledge shares and campaign reach."""
-    fig, axes = plt.subplots(1, 2, figsize=(8, 3.4), layout="constrained")
+    fig, axes = plt.subplots(1, 2, figsize=(8, 4.6), layout="constrained")
     knowledge = content.knowledge
     order = [t for t in TOPIC_LABELS if t in set(knowledge["topic"])]
     band_lines(axes[0], knowledge, "topic", order, TOPIC_LABELS.get, content.banded)
-    share_axis(axes[0], "share of people on the move who know")
+    share_axis(axes[0], "share of people present who know")
     date_axis(axes[0], content.start, content.end)
-    axes[0].legend(fontsize=7, frameon=False, loc="best")
+    axes[0].legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(0, -0.12))
     axes[0].set_title("What people know")
     reach = content.reach.copy()
     if reach.empty or reach["median"].max() <= 0:
         empty_note(axes[1], "No information campaign\nin this scenario.")
     else:
-        reach["key"] = reach["campaign"] + " (" + reach["channel"].str.replace("_", " ") + ")"
+        reach["key"] = [content.campaign_label(c, ch) for c, ch in zip(reach["campaign"], reach["channel"], strict=True)]
         keys = top_keys(reach, "key", count=SHOWN)
         band_lines(axes[1], reach, "key", keys, str, content.banded)
         people_axis(axes[1], "people reached since the start")
         date_axis(axes[1], content.start, content.end)
-        axes[1].legend(fontsize=7, frameon=False, loc="lower right")
+        axes[1].legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(0, -0.12))
     axes[1].set_title("Campaign reach")
     caption = (
         "Left: share of the people present at the graph's places who know each topic. Right: people each campaign "

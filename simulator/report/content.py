@@ -119,6 +119,19 @@ class Content:
         return derived(self.results, indicators.campaign_reach_so_far)
 
     @cached_property
+    def misinformation_sources(self) -> set[str]:
+        """Names of the "campaigns" that are misinformation sources."""
+        c = self.results.replicates[0]["campaigns"]
+        if c.empty or "misinformation" not in c:
+            return set()
+        return set(c.loc[c["misinformation"].astype(bool), "campaign"])
+
+    def campaign_label(self, campaign: str, channel: str) -> str:
+        """``Migrar Informados (social media)``, or ``Smugglers' offers (misinformation, word of mouth)``."""
+        kind = "misinformation, " if campaign in self.misinformation_sources else ""
+        return f"{campaign} ({kind}{channel.replace('_', ' ')})"
+
+    @cached_property
     def node_people(self) -> pd.DataFrame:
         """People present per place and day."""
         return direct(self.results, "nodes", "people")

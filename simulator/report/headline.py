@@ -22,6 +22,14 @@ class Headline:
     high: float
 
 
+THE = {"United States", "United States of America", "Dominican Republic", "Dominican Rep.", "Bahamas", "Netherlands"}
+
+
+def with_article(country: str) -> str:
+    """``the United States``, ``Colombia``."""
+    return f"the {country}" if country in THE else country
+
+
 def _cap(sentence: str) -> str:
     return sentence[:1].upper() + sentence[1:]
 
@@ -41,7 +49,7 @@ def arrivals(content: Content) -> Headline:
         top = by_country.iloc[0]
         share = top["median"] / median if median else 0
         sentence += (
-            f"; the most in {content.country(top['iso3'])}: "
+            f"; the most in {with_article(content.country(top['iso3']))}: "
             f"{fmt.band(top['low'], top['median'], top['high'], content.banded)}"
             f" ({fmt.share(share)} of the median total)"
         )
@@ -106,9 +114,11 @@ def campaigns(content: Content) -> list[Headline]:
     """Each campaign channel's reach by the end of the run."""
     reach = at_date(content.reach, content.end)
     out = []
+    misinformation = content.misinformation_sources
     for i, row in enumerate(reach.sort_values("median", ascending=False).itertuples()):
+        what = f"The misinformation source “{row.campaign}”" if row.campaign in misinformation else f"The {row.campaign} campaign"
         sentence = (
-            f"The {row.campaign} campaign would reach {fmt.band(row.low, row.median, row.high, content.banded)} "
+            f"{what} would reach {fmt.band(row.low, row.median, row.high, content.banded)} "
             f"through {row.channel.replace('_', ' ')} by {fmt.date(content.end)}."
         )
         out.append(Headline(f"headline-campaign-{i}", sentence, row.median, row.low, row.high))

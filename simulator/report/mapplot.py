@@ -123,7 +123,7 @@ def panels_figure(panels: list[tuple[Content, pd.Timestamp, str]], note: str, fi
             if value > 0:
                 ax.annotate(
                     nodes.at[node_id, "name"], (nodes.at[node_id, "longitude"], nodes.at[node_id, "latitude"]),
-                    xytext=(0, 7), textcoords="offset points", fontsize=6.5, ha="center", color="#3A2A00", zorder=4,
+                    xytext=(6, 0), textcoords="offset points", fontsize=6.5, ha="left", va="center", color="#3A2A00", zorder=4,
                 )  # fmt: skip
         if len(crossings):
             w = at_date(waiting, date).set_index("crossing")["median"].reindex(crossings["crossing"]).fillna(0.0)
@@ -143,6 +143,9 @@ def panels_figure(panels: list[tuple[Content, pd.Timestamp, str]], note: str, fi
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_facecolor("#F7FBFF")
+        for spine in ax.spines.values():
+            spine.set_visible(True)
+            spine.set_color("#9A9A9A")
         ax.set_title(title, fontsize=10)
     spare = list(axes.flat)[len(panels) :]
     for ax in spare:

@@ -126,7 +126,8 @@ def shelter_table(content: Content) -> Table:
 
 def reach_table(content: Content) -> Table:
     """Campaign reach at the map dates."""
-    reach = content.reach.assign(key=lambda f: f["campaign"] + " (" + f["channel"].str.replace("_", " ") + ")")
+    reach = content.reach.copy()
+    reach["key"] = [content.campaign_label(c, ch) for c, ch in zip(reach["campaign"], reach["channel"], strict=True)]
     shown, tidy = _at_map_dates(content, reach, "key", str)
     if len(tidy):
         split = reach.drop_duplicates("key").set_index("key")
