@@ -217,6 +217,7 @@ def test_ensemble_numbers_match_bands_and_replicates(ensemble_dir):
 def test_comparison_differences_equal_differences_of_the_tables(comparison_dir):
     page = page_of(comparison_dir)
     assert {"headline", "map", "comparison", "tables", "methods"} <= page.ids
+    assert "Ecuador closes the regular channel at Rumichaca" in (comparison_dir / "report.html").read_text()
     figures = ["comparison-" + i for i in ("arrivals", "waiting", "without_shelter", "irregular_crossings", "incidents")]
     assert set(figures) <= set(page.images)
 

@@ -89,6 +89,24 @@ class ComparisonView:
         return [k for k, v in score.sort_values(ascending=False).items() if v > 0][:SHOWN_KEYS]
 
 
+def variant_description(comparison: Comparison, variant: str) -> str:
+    """The variant's description from its scenario file, or "" when the file is not at hand."""
+    from pathlib import Path
+
+    from simulator.errors import MigsimError
+    from simulator.scenario import load_scenario
+
+    scenario = comparison.variants[variant].first_record.get("scenario", {})
+    path, name = scenario.get("path") or "", scenario.get("variant")
+    if not name or path.startswith("<") or not Path(path).is_file():
+        return ""
+    try:
+        variants = load_scenario(path).variants
+    except MigsimError:
+        return ""
+    return variants[name].description if name in variants else ""
+
+
 def headline_html(view: ComparisonView) -> str:
     """For each variant, the largest paired difference per indicator, in sentences."""
     date = fmt.date(view.last)
@@ -116,7 +134,9 @@ def headline_html(view: ComparisonView) -> str:
             items.append(f"<li id='headline-{fmt.text(variant)}-{indicator}'>{fmt.text(sentence)}</li>")
         if not items:
             items.append(f"<li>No indicator differs from the baseline by {date}.</li>")
-        blocks.append(f"<h3>{fmt.text(variant)} against {fmt.text(view.baseline)}</h3><ul>{''.join(items)}</ul>")
+        description = variant_description(view.comparison, variant)
+        about = f"<p class='note'>{fmt.text(description)}</p>" if description else ""
+        blocks.append(f"<h3>{fmt.text(variant)} against {fmt.text(view.baseline)}</h3>{about}<ul>{''.join(items)}</ul>")
     q = sorted(view.comparison.variants[view.baseline].quantiles)
     note = (
         f"Ranges: {q[0] * 100:.0f}th to {q[-1] * 100:.0f}th percentile over "
