@@ -33,6 +33,10 @@ def direct(results: Results, table: str, quantity: str) -> pd.DataFrame:
     keys = ["day", "date", *BAND_KEYS[table]]
     if results.kind == "ensemble":
         bands = results.bands[table]
+        if bands.empty:  # e.g. no campaign in the scenario: the bands table may carry no columns at all
+            return pd.DataFrame({c: pd.Series(dtype=float) for c in [*keys, *VALUES]}).assign(
+                date=pd.Series(dtype="datetime64[ns]")
+            )
         rows = bands.loc[bands["quantity"] == quantity]
         low, median, high = quantile_columns(results.quantiles)
         out = rows[keys].copy()

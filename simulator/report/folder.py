@@ -90,7 +90,7 @@ def read_parquet(path: Path, required: list[str]) -> pd.DataFrame:
     except Exception as exc:  # pyarrow raises several types for a corrupt file
         raise MigsimError(f"{path}: cannot read table ({type(exc).__name__}: {exc})") from None
     missing = [c for c in required if c not in table.columns]
-    if missing:
+    if missing and not table.empty:
         raise MigsimError(f"{path}: column(s) {', '.join(missing)} missing")
     return table
 
