@@ -21,6 +21,7 @@ def run_model(model: MigrationModel, progress: Callable[[int], Any] | None = Non
         summary=summarise(model),
         record=run_record(model, time.perf_counter() - started),
         event_log=list(model.event_log),
+        scenario=model.scenario.to_dict(),
     )
 
 

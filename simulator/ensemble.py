@@ -112,6 +112,7 @@ class EnsembleBuilder:
         self.summaries: dict[int, pd.DataFrame] = {}
         self.records: dict[int, dict[str, Any]] = {}
         self.failures: dict[int, str] = {}
+        self._scenario_dict: dict[str, Any] | None = None
         if folder is not None:
             self._start_folder()
 
@@ -185,7 +186,11 @@ class EnsembleBuilder:
         self.summaries[index] = outcome.summary
         self.records[index] = outcome.record
         if self.folder is not None:
-            result = RunResult(outcome.tables, outcome.summary, outcome.record, outcome.record.get("events", []))
+            if self._scenario_dict is None:
+                self._scenario_dict = self.scenario.to_dict()
+            result = RunResult(
+                outcome.tables, outcome.summary, outcome.record, outcome.record.get("events", []), scenario=self._scenario_dict
+            )
             write_results(result, self.folder / "replicates" / _replicate_name(index), plots=False)
 
     def finish(self) -> EnsembleResult:

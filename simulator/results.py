@@ -36,6 +36,7 @@ class RunResult:
     summary: pd.DataFrame
     record: dict[str, Any]
     event_log: list[dict[str, Any]] = field(default_factory=list)
+    scenario: dict[str, Any] | None = None  # Scenario.to_dict() of the scenario as run (places for maps)
 
     @property
     def nodes(self) -> pd.DataFrame:
@@ -122,7 +123,7 @@ def check_output_dir(out_dir: Path) -> None:
 
 
 def write_results(result: RunResult, out_dir: Path, plots: bool = True) -> Path:
-    """Write tables (Parquet), ``summary.csv``, ``run.json`` and plots into ``out_dir`` atomically."""
+    """Write tables (Parquet), ``summary.csv``, ``run.json``, ``scenario.json`` and plots into ``out_dir`` atomically."""
     from simulator.plots import write_plots
 
     check_output_dir(out_dir)
@@ -133,6 +134,8 @@ def write_results(result: RunResult, out_dir: Path, plots: bool = True) -> Path:
             table.to_parquet(tmp / f"{name}.parquet", index=False)
         result.summary.to_csv(tmp / "summary.csv", index=False)
         (tmp / "run.json").write_text(json.dumps(result.record, indent=2, default=str) + "\n")
+        if result.scenario is not None:
+            (tmp / "scenario.json").write_text(json.dumps(result.scenario, indent=1, default=str) + "\n")
         if plots:
             write_plots(result, tmp)
         if out_dir.exists():
@@ -163,4 +166,9 @@ def read_results(out_dir: str | Path) -> RunResult:
         raise MigsimError(f"{exc.filename}: missing from the results folder") from None
     except (json.JSONDecodeError, pd.errors.ParserError) as exc:
         raise MigsimError(f"{out_dir}: run.json or summary.csv is corrupt ({exc})") from None
-    return RunResult(tables=tables, summary=summary, record=record, event_log=record.get("events", []))
+    scenario_path = out_dir / "scenario.json"
+    try:
+        scenario = json.loads(scenario_path.read_text()) if scenario_path.exists() else None
+    except json.JSONDecodeError as exc:
+        raise MigsimError(f"{scenario_path}: corrupt ({exc})") from None
+    return RunResult(tables=tables, summary=summary, record=record, event_log=record.get("events", []), scenario=scenario)

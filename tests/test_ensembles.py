@@ -208,6 +208,8 @@ def test_cli_run_replicates_and_compare(tmp_path, write_scenario):
     compared = run_cli("compare", str(path), "--replicates", "2", "--days", "12", "--out", str(tmp_path / "cmp"))
     assert compared.returncode == 0, compared.stderr
     assert "hub_closed" in compared.stdout and "difference" in compared.stdout
+    report = (tmp_path / "cmp" / "report.html").read_text()
+    assert "hub_closed" in report and "paired difference" in report
     bad = run_cli("compare", str(path), "--variants", "hub_clossed", "--out", str(tmp_path / "bad"))
     assert bad.returncode == 2
     assert bad.stderr.strip().count("\n") == 0 and "did you mean 'hub_closed'" in bad.stderr

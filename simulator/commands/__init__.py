@@ -4,6 +4,16 @@ Each module defines ``NAME``, ``HELP``, ``add_arguments(parser)`` and
 ``run(args) -> int``; :data:`COMMANDS` lists them in the order ``--help`` shows.
 """
 
-from simulator.commands import check, compare, exercise, exercise_report, exercise_session, run, sweep, sweep_report
+from simulator.commands import (
+    check,
+    compare,
+    exercise,
+    exercise_report,
+    exercise_session,
+    report,
+    run,
+    sweep,
+    sweep_report,
+)
 
-COMMANDS = [run, compare, sweep, sweep_report, check, exercise, exercise_session, exercise_report]
+COMMANDS = [run, report, compare, sweep, sweep_report, check, exercise, exercise_session, exercise_report]

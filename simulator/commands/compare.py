@@ -34,6 +34,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--quantiles", type=fraction_list, default=[0.1, 0.5, 0.9], help="band quantiles (default: 0.1,0.5,0.9)")
     parser.add_argument("--out", type=Path, help="comparison folder (default: runs/NAME-compare-TIMESTAMP)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no table")
+    parser.add_argument("--no-report", action="store_true", help="do not write report.html and exports/ into the folder")
     add_cluster_arguments(parser)
 
 
@@ -69,4 +70,8 @@ def run(args) -> int:
     if not args.quiet:
         print(format_comparison(result))
     print(f"comparison written to {out}")
+    if not args.no_report:
+        from simulator.report import write_report
+
+        print(f"report written to {write_report(out)}")
     return 0

@@ -40,6 +40,7 @@ def add_arguments(parser) -> None:
         "--quantiles", type=fraction_list, default=[0.1, 0.5, 0.9], help="quantiles of the bands (default: 0.1,0.5,0.9)"
     )
     add_cluster_arguments(parser)
+    parser.add_argument("--no-report", action="store_true", help="do not write report.html and exports/ into the results folder")
 
 
 def default_out(name: str, seed_value: int, scale: int) -> Path:
@@ -88,6 +89,10 @@ def run(args) -> int:
         if "campaign_effects" in result.tables:
             print(format_campaign_effects(result.tables["campaign_effects"]))
     print(f"results written to {out}")
+    if not args.no_report:
+        from simulator.report import write_report
+
+        print(f"report written to {write_report(out)}")
     return 0
 
 
@@ -117,4 +122,8 @@ def run_replicates(args, scenario, label: str, seed_value: int, scale: int) -> i
     if not args.quiet:
         print(format_ensemble_summary(result))
     print(f"results written to {out}")
+    if not args.no_report:
+        from simulator.report import write_report
+
+        print(f"report written to {write_report(out)}")
     return 0
