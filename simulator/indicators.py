@@ -119,9 +119,7 @@ def indicator_series(tables: Mapping[str, pd.DataFrame], names: Sequence[str] | 
     frames = []
     for name in check_indicators(names):
         ind = INDICATORS[name]
-        frame = ind.compute(tables)
-        frame.insert(0, "indicator", name)
-        frame["unit"] = ind.unit
+        frame = ind.compute(tables).assign(indicator=name, unit=ind.unit)
         frames.append(frame)
     columns = ["indicator", "key", "day", "date", "unit", "value"]
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
