@@ -13,6 +13,7 @@ from simulator.commands.options import (
     positive_int,
     progress_callback,
     seed,
+    write_report_unless,
 )
 
 NAME = "compare"
@@ -70,8 +71,5 @@ def run(args) -> int:
     if not args.quiet:
         print(format_comparison(result))
     print(f"comparison written to {out}")
-    if not args.no_report:
-        from simulator.report import write_report
-
-        print(f"report written to {write_report(out)}")
+    write_report_unless(args, out)
     return 0

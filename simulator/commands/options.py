@@ -84,3 +84,11 @@ def progress_callback(total: int, desc: str, quiet: bool):
         bar.update(1)
 
     return update, bar.close
+
+
+def write_report_unless(args, out) -> None:
+    """Write ``report.html`` into the results folder ``out`` unless ``--no-report`` was given."""
+    if not args.no_report:
+        from simulator.report import write_report
+
+        print(f"report written to {write_report(out)}")

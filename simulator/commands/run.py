@@ -13,6 +13,7 @@ from simulator.commands.options import (
     positive_int,
     progress_callback,
     seed,
+    write_report_unless,
 )
 
 NAME = "run"
@@ -89,10 +90,7 @@ def run(args) -> int:
         if "campaign_effects" in result.tables:
             print(format_campaign_effects(result.tables["campaign_effects"]))
     print(f"results written to {out}")
-    if not args.no_report:
-        from simulator.report import write_report
-
-        print(f"report written to {write_report(out)}")
+    write_report_unless(args, out)
     return 0
 
 
@@ -122,8 +120,5 @@ def run_replicates(args, scenario, label: str, seed_value: int, scale: int) -> i
     if not args.quiet:
         print(format_ensemble_summary(result))
     print(f"results written to {out}")
-    if not args.no_report:
-        from simulator.report import write_report
-
-        print(f"report written to {write_report(out)}")
+    write_report_unless(args, out)
     return 0
