@@ -19,6 +19,7 @@ import pydantic
 import simulator.campaigns  # noqa: F401  (registers campaign events)
 import simulator.corridors  # noqa: F401  (registers corridor events)
 import simulator.crossings  # noqa: F401  (registers crossing events)
+import simulator.flee.events  # noqa: F401  (registers Flee events: conflicts, location types, camp capacities)
 import simulator.governments  # noqa: F401  (registers conditional policies)
 import simulator.programmes  # noqa: F401  (registers daily programmes)
 from models import PARAMETER_SETS
@@ -75,6 +76,9 @@ class Scenario:
     source: str = "<inline>"
     sha256: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    ruleset: str | None = None  # the scenario's default ruleset (None: the engine's own)
+    flee: Any = None  # simulator.flee.section.FleeSection, from the `flee:` section
+    observed: Any = None  # simulator.observed.Observed, from the `observed:` section
 
     @property
     def end_date(self) -> dt.date:
@@ -112,6 +116,9 @@ class Scenario:
             "crossings": [x.model_dump(mode="json") for x in self.crossings],
             "parameters": {k: dataclasses.asdict(v) for k, v in self.parameters.items()},
             "events": [e.to_dict() for e in self.events],
+            **({"ruleset": self.ruleset} if self.ruleset is not None else {}),
+            **({"flee": self.flee.to_dict()} if self.flee is not None and not self.flee.derived else {}),
+            **({"observed": self.observed.to_dict()} if self.observed is not None else {}),
         }
 
     def with_variant(self, name: str | None) -> Scenario:
@@ -447,6 +454,19 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
             )
         variants[vname] = Variant(vspec.description, added, removed, {k: dict(v or {}) for k, v in vspec.parameters.items()})
 
+    from simulator.flee.section import parse_flee_section
+    from simulator.observed import parse_observed
+    from simulator.rulesets import check_ruleset
+
+    if spec.ruleset is not None:
+        check_ruleset(spec.ruleset, lambda msg: lines.error(("ruleset",), msg))
+    flee = None
+    if spec.flee is not None:
+        flee = parse_flee_section(spec.flee, lines, base_dir, names, files, nodes, links, _table)
+    observed = None
+    if spec.observed is not None:
+        observed = parse_observed(spec.observed, lines, base_dir, names, files, spec.start_date, _table)
+
     return Scenario(
         name=spec.name,
         description=spec.description,
@@ -465,6 +485,9 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
         crossings=crossings,
         variants=variants,
         source=lines.file,
+        ruleset=spec.ruleset,
+        flee=flee,
+        observed=observed,
     )
 
 

@@ -245,3 +245,6 @@ class ScenarioSpec(Strict):
     parameters: dict[str, dict[str, Any]] = Field(default_factory=dict)
     events: list[dict[str, Any]] = Field(default_factory=list)
     variants: dict[str, VariantSpec] = Field(default_factory=dict)
+    ruleset: str | None = Field(default=None, description="default behaviour rules: engine (migsim's own) or flee")
+    flee: dict[str, Any] | None = Field(default=None, description="Flee attributes of places (simulator.flee.section)")
+    observed: dict[str, Any] | None = Field(default=None, description="observed series to score runs against")
