@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from simulator.commands.options import positive_int, seed
+from simulator.rulesets import RULESETS
 
 NAME = "run"
 HELP = "run a scenario (default: the embedded Venezuelan scenario)"
@@ -20,6 +21,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--scale", type=positive_int, help="persons per agent (default: the scenario's, usually 1)")
     parser.add_argument("--out", type=Path, help="results folder (default: runs/NAME-seedS-scaleK-TIMESTAMP)")
     parser.add_argument("--variant", help="run one of the scenario's named variants instead of the base")
+    parser.add_argument(
+        "--ruleset",
+        choices=RULESETS,
+        help="behaviour rules: engine (migsim's own) or flee (Flee 3's default rules); default: the scenario's, else engine",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
     parser.add_argument(
         "--no-campaign-effects",
@@ -48,12 +54,13 @@ def run(args) -> int:
     label = scenario.name if args.variant is None else f"{scenario.name}-{args.variant}"
     out = args.out or default_out(label, seed_value, scale)
     check_output_dir(out)
-    model = MigrationModel(scenario=scenario, seed=seed_value, scale=scale, days=args.days)
+    model = MigrationModel(scenario=scenario, seed=seed_value, scale=scale, days=args.days, ruleset=args.ruleset)
     bar = None
     if not args.quiet:
         from tqdm import tqdm
 
-        bar = tqdm(total=model.days, unit="day", desc=f"{scenario.name} ({model.population.size:,} agents)", file=sys.stderr)
+        desc = f"{scenario.name} ({model.population.size:,} agents, {model.ruleset_name} ruleset)"
+        bar = tqdm(total=model.days, unit="day", desc=desc, file=sys.stderr)
     try:
         result = run_model(model, bar.update if bar is not None else None)
     finally:
