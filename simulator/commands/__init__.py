@@ -4,6 +4,6 @@ Each module defines ``NAME``, ``HELP``, ``add_arguments(parser)`` and
 ``run(args) -> int``; :data:`COMMANDS` lists them in the order ``--help`` shows.
 """
 
-from simulator.commands import check, run
+from simulator.commands import check, import_flee, run, validate
 
-COMMANDS = [run, check]
+COMMANDS = [run, check, import_flee, validate]
