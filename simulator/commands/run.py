@@ -55,6 +55,8 @@ def run(args) -> int:
     out = args.out or default_out(label, seed_value, scale)
     check_output_dir(out)
     model = MigrationModel(scenario=scenario, seed=seed_value, scale=scale, days=args.days, ruleset=args.ruleset)
+    for warning in getattr(model.ruleset, "warnings", []):
+        print(f"migsim: warning: {warning}", file=sys.stderr)
     bar = None
     if not args.quiet:
         from tqdm import tqdm

@@ -44,6 +44,8 @@ HONOURED_EVENTS = {
     "set_camp_capacity",
 }
 DEPARTURE_EVENTS = {"set_departures", "scale_departures"}
+#: Events that only change what people know: Flee has no information model, so they change nothing (with a warning).
+INFORMATION_EVENTS = {"campaign", "misinformation"}
 PHASES = ("events", "spawn", "information", "decide", "move", "record")
 
 
@@ -96,7 +98,14 @@ class FleeRuleset:
 
     def _check_events(self, scenario) -> None:
         honoured = HONOURED_EVENTS | (DEPARTURE_EVENTS if self.section.spawning == "departures" else set())
+        self.warnings: list[str] = []
         for index, event in enumerate(scenario.events):
+            if event.event_type in INFORMATION_EVENTS:
+                self.warnings.append(
+                    f"{scenario.source}: events[{index}]: the flee ruleset has no information model; "
+                    f"the {event.event_type} '{getattr(event, 'name', '')}' changes nothing"
+                )
+                continue
             if event.event_type not in honoured:
                 raise ScenarioError(
                     f"the flee ruleset does not model '{event.event_type}' events (it models: {', '.join(sorted(honoured))})",
