@@ -188,9 +188,13 @@ def path_cdf(path_start, path_end, path_km, score, cap, weight_softening, soften
 
 @njit(cache=True, inline="always")
 def _pick(cdf, lo, hi, u):
-    """The first index p in [lo, hi) with cdf[p] > u."""
+    """The first index p in [lo, hi) with cdf[p] > u (a scan for the few paths of awareness level 1, else bisection)."""
     a = lo
     b = hi - 1
+    if b - a < 12:
+        while a < b and cdf[a] <= u:
+            a += 1
+        return a
     while a < b:
         m = (a + b) // 2
         if cdf[m] > u:

@@ -419,8 +419,11 @@ def _observed(case: FleeCase, notes: list[Note]) -> dict[str, list[tuple[dt.date
                 )
             )
             continue
-        p0 = float(interpolate([((d - case.start_date).days, v) for d, v in points], 1)[0])
-        factor = (points[index][1] + p0) / (points[index - 1][1] + p0)
+        if points[index - 1][1] <= 0:
+            notes.append(Note(case.correction_file, corr.line, f"the observation before {corr.date} is 0; nothing to scale by"))
+            continue
+        # Flee 3.1 scales every earlier observation by (first level-2 count) / (last level-1 count).
+        factor = points[index][1] / points[index - 1][1]
         series[corr.camp] = [(d, v * factor) if i < index else (d, v) for i, (d, v) in enumerate(points)]
     return series
 
