@@ -216,7 +216,9 @@ def _decide(
     links has closed or its final location is a camp more than 95% full, in
     which case it is dropped and the agent stays this step.  Otherwise the
     agent leaves with the location's move chance (or must, after short recent
-    travel, reaching a town mid-day with ``avoid_short_stints``) and draws a path.
+    travel, reaching a town mid-day with ``avoid_short_stints``) and draws a
+    path, which it drops at once (staying) if that path ends at a camp more
+    than 95% full, as Flee 3.1 does.
     """
     rl = route_len[i]
     if rl > 0:
@@ -249,6 +251,8 @@ def _decide(
     p = _pick(path_cdf, lo, hi, uniform(key, i, draw))
     draw += 1
     k = path_nlinks[p]
+    if camp_full[link_dst[path_links[p, k - 1]]] != 0:
+        return -1, draw  # the path leads to a camp more than 95% full: dropped before its first step
     for j in range(1, k):
         route[i, j - 1] = path_links[p, j]
     route_len[i] = k - 1

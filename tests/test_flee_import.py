@@ -343,3 +343,15 @@ def test_an_existing_scenario_is_not_overwritten_without_force(tmp_path):
     assert run_cli(*args, "--force", "--days", "10").returncode == 0
     assert out.read_text() != first and "days: 10" in out.read_text()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case", "case.yaml"]
+
+
+def test_the_conflicts_file_is_the_one_the_settings_name(case, tmp_path, capsys):
+    input_dir, validation, settings = case
+    edit(settings, "conflict_input_file: input_csv/conflicts.csv", "conflict_input_file: input_csv/conflict.csv")
+    code, err = run_import(capsys, input_dir, tmp_path / "x.yaml", "--validation", str(validation), "--settings", str(settings))
+    assert code == 2 and f"{settings}:25: conflict_input_file: 'input_csv/conflict.csv' is neither in" in err, err
+
+
+def test_a_conflicts_file_the_settings_do_not_name_is_read_with_a_warning(tmp_path):
+    notes = [str(n) for n in import_flee_plain(tmp_path).notes]
+    assert any(n.startswith(f"{FLEE_INPUT / 'conflicts.csv'}: read, although the settings do not name it") for n in notes), notes

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from simulator.errors import ScenarioError
 from simulator.flee.convert import convert
 from simulator.flee.reader import Note, read_case
-from simulator.flee.settings import default_settings, read_settings
+from simulator.flee.settings import Settings, default_settings, read_settings
 from simulator.flee.write import write_imported
 
 
@@ -47,16 +48,25 @@ def import_flee(
         mapped = read_settings(settings_path, notes)
     else:
         mapped = default_settings()
-    case = read_case(input_dir, Path(validation) if validation is not None else None, days, notes)
-    if mapped.conflict_file:
-        candidate = input_dir / Path(mapped.conflict_file).name
-        if not (input_dir / "conflicts.csv").exists() and not candidate.exists():
-            notes.append(
-                Note(
-                    mapped.source, None, f"conflict_input_file '{mapped.conflict_file}' is not in {input_dir}; no conflicts read"
-                )
-            )
+    conflicts = _conflict_file(mapped, input_dir)
+    case = read_case(input_dir, Path(validation) if validation is not None else None, days, notes, conflicts)
     data_dir = out.stem
     imported = convert(case, mapped, name or out.stem, data_dir, notes)
     write_imported(imported, out, data_dir, force=force)
     return ImportResult(out, notes, imported.summary, mapped.source)
+
+
+def _conflict_file(settings: Settings, input_dir: Path) -> Path | None:
+    """The conflicts file the settings name: in the input folder (by its file name), or the path as given."""
+    if not settings.conflict_file:
+        return None
+    named = Path(settings.conflict_file)
+    for candidate in (input_dir / named.name, named):
+        if candidate.is_file():
+            return candidate
+    raise ScenarioError(
+        f"'{settings.conflict_file}' is neither in {input_dir} nor an existing file",
+        settings.source,
+        settings.conflict_line,
+        "conflict_input_file",
+    )

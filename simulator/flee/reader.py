@@ -472,8 +472,15 @@ def read_layout(validation_dir: Path, names: dict[str, Location], notes: list[No
     return layout, file
 
 
-def read_case(input_dir: Path, validation_dir: Path | None, days: int | None, notes: list[Note]) -> FleeCase:
-    """Read every file of a Flee case (``days`` overrides sim_period.csv's Length when > 0)."""
+def read_case(
+    input_dir: Path, validation_dir: Path | None, days: int | None, notes: list[Note], conflicts_path: Path | None = None
+) -> FleeCase:
+    """Read every file of a Flee case (``days`` overrides sim_period.csv's Length when > 0).
+
+    ``conflicts_path`` is the conflicts file the settings name (``conflict_input_file``);
+    without it, ``INPUT_DIR/conflicts.csv`` is read if present, with a warning that
+    Flee 3 itself would not read it.
+    """
     if not input_dir.is_dir():
         raise ScenarioError("is not a folder (a Flee input folder holds locations.csv, routes.csv, ...)", shown(input_dir))
     start, length = read_sim_period(input_dir / "sim_period.csv", notes)
@@ -485,8 +492,19 @@ def read_case(input_dir: Path, validation_dir: Path | None, days: int | None, no
     header, _ = read_rows(routes_path)
     closures_path = input_dir / "closures.csv"
     closures = read_closures(closures_path, names, notes) if closures_path.exists() else []
-    conflicts_path = input_dir / "conflicts.csv"
-    conflicts = read_conflicts(conflicts_path, names, run_days) if conflicts_path.exists() else None
+    conflicts = None
+    if conflicts_path is not None:
+        conflicts = read_conflicts(conflicts_path, names, run_days)
+    elif (input_dir / "conflicts.csv").exists():
+        conflicts = read_conflicts(input_dir / "conflicts.csv", names, run_days)
+        notes.append(
+            Note(
+                conflicts.file,
+                None,
+                "read, although the settings do not name it (conflict_input_file): Flee 3 would not read it, and its "
+                "conflict zones with a conflict_date > 0 would never start",
+            )
+        )
     case = FleeCase(
         input_dir=input_dir,
         locations=locations,

@@ -77,6 +77,7 @@ class Settings:
     section: dict[str, Any] = field(default_factory=dict)  # flee: section keys
     scale: int = 1
     conflict_file: str | None = None
+    conflict_line: int | None = None
     source: str = ""
 
 
@@ -111,6 +112,7 @@ def read_settings(path: Path, notes: list[Note]) -> Settings:
             continue
         if key == "conflict_input_file":
             settings.conflict_file = str(value) if value else None
+            settings.conflict_line = lines.line_of((key,))
         elif key in INERT[""]:
             if value != INERT[""][key]:
                 note((key,), f"{key}: {value!r} is not used by migsim (use --days for the run length); ignored")
