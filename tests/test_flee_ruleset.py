@@ -228,14 +228,30 @@ def test_someone_on_a_link_that_closes_is_sent_back_to_its_start():
 
 
 def test_a_camp_more_than_95_percent_full_makes_a_planned_route_drop():
+    # The camp has room when the agents set off (day 0); on day 1 its capacity falls to 100 for 96 people there:
+    # Cap = 1 - (96 - 90) / 10 = 0.4 < 0.5 when they reach M, so they drop the rest of the route and stay.
     data = flee_scenario(
-        [("A", "conflict_zone"), ("M", "marker"), ("C", "camp", {"capacity_persons": 100})],
+        [("A", "conflict_zone"), ("M", "marker"), ("C", "camp", {"capacity_persons": 1000})],
         [("L1", "A", "M", 400), ("L2", "M", "C", 100)],
         stocks={"A": 10, "C": 96},
+        events=[{"type": "set_camp_capacity", "day": 1, "node": "C", "capacity_persons": 100}],
+        parameters={"camp_move_chance": 0.0},
     )
     model = MigrationModel(scenario=data, days=2, ruleset="flee")
-    model.run()  # Cap(C) = 1 - (96 - 90) / 10 = 0.4 < 0.5 when the agents reach M on day 1
-    assert people(model, "M") == 10
+    model.run()
+    assert people(model, "M") == 10 and people(model, "C") == 96
+
+
+def test_a_path_to_a_camp_more_than_95_percent_full_is_dropped_before_the_first_step():
+    data = flee_scenario(
+        [("A", "conflict_zone"), ("C", "camp", {"capacity_persons": 100})],
+        [("L1", "A", "C", 100)],
+        stocks={"A": 10, "C": 96},
+        parameters={"camp_move_chance": 0.0},
+    )
+    model = MigrationModel(scenario=data, days=1, ruleset="flee")
+    model.step()  # the only path ends at C (Cap 0.4): drawn, then dropped, so everybody stays
+    assert people(model, "A") == 10
 
 
 def test_conflict_and_camp_closure_events_change_location_types():
