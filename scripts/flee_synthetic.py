@@ -37,19 +37,25 @@ def write_case(folder: Path, locations: int = 200, agents: int = 200_000, days: 
     inp, val = folder / "input", folder / "validation"
     inp.mkdir(parents=True)
     val.mkdir()
+    # A region of 20 hub towns (a few per province), local places around each hub (towns, conflict zones,
+    # markers on the roads), and camps across the border, each reached from its nearest hubs: a network of
+    # small diameter like Flee's validation cases.
+    n_hubs = max(2, locations // 10)
     n_conflict = max(2, locations // 10)
     n_camps = max(2, locations // 10)
     n_markers = locations // 20
-    kinds = ["conflict_zone"] * n_conflict + ["camp"] * n_camps + ["marker"] * n_markers
-    kinds += ["town"] * (locations - len(kinds))
-    # A country 2,500 km across: conflicts in the north, towns everywhere, camps across the southern border.
-    xy = rng.uniform(0, 2500, size=(locations, 2))
-    xy[:n_conflict, 1] *= 0.3
-    xy[n_conflict : n_conflict + n_camps, 1] = 2500 + rng.uniform(20, 150, size=n_camps)
+    n_local = locations - n_hubs - n_conflict - n_camps - n_markers
+    kinds = ["conflict_zone"] * n_conflict + ["camp"] * n_camps + ["town"] * n_hubs + ["marker"] * n_markers + ["town"] * n_local
+    hubs = np.arange(n_conflict + n_camps, n_conflict + n_camps + n_hubs)
+    camps = np.arange(n_conflict, n_conflict + n_camps)
+    xy = np.empty((locations, 2))
+    xy[hubs] = rng.uniform(0, 2000, size=(n_hubs, 2))
+    others = [i for i in range(locations) if i not in set(hubs) | set(camps)]
+    home = rng.choice(hubs, size=len(others))
+    xy[others] = xy[home] + rng.normal(0, 80, size=(len(others), 2))
+    xy[camps] = rng.uniform(0, 2000, size=(n_camps, 2)) * [1, 0.2] + [0, 2100]
     names = [f"{k[:4]}_{i}" for i, k in enumerate(kinds)]
-    capacity = {
-        i: int(rng.integers(agents // n_camps // 2, agents // n_camps * 2)) for i in range(n_conflict, n_conflict + n_camps, 2)
-    }
+    capacity = {int(i): int(rng.integers(agents // n_camps // 2, agents // n_camps * 2)) for i in camps[::2]}
     start_day = {i: (0 if i < n_conflict // 2 else int(rng.integers(1, days // 2))) for i in range(n_conflict)}
     with (inp / "locations.csv").open("w") as f:
         f.write("#name,region,country,lat,lon,location_type,conflict_date,pop/cap\n")
@@ -58,18 +64,25 @@ def write_case(folder: Path, locations: int = 200, agents: int = 200_000, days: 
             size = capacity.get(i, "") if kind == "camp" else (int(rng.integers(5_000, 500_000)) if kind != "marker" else 0)
             date = start_day.get(i, "")
             f.write(f"{name},r{i % 7},{country},{10 - xy[i, 1] / 250:.4f},{xy[i, 0] / 250:.4f},{kind},{date},{size}\n")
-    # Roads: every place to its 3 nearest places, camps to their 3 nearest places in the country, and a chain
-    # through all places so the network is connected; lengths 1.2 times the straight line.
     distance = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
-    camp = np.array([k == "camp" for k in kinds])
     pairs = set()
-    for i in range(locations):
-        candidates = np.argsort(np.where(camp, np.inf, distance[i]) if camp[i] else distance[i])
-        for j in [int(j) for j in candidates if j != i][:3]:
-            pairs.add((min(i, j), max(i, j)))
-    order = np.argsort(xy[:, 0] + xy[:, 1])
-    for a, b in zip(order[:-1], order[1:], strict=True):
+
+    def road(a, b):
         pairs.add((min(int(a), int(b)), max(int(a), int(b))))
+
+    for k, i in enumerate(others):  # each local place to its hub, some to a neighbour too
+        road(i, home[k])
+        if rng.random() < 0.3:
+            near = [int(j) for j in np.argsort(distance[i]) if j != i and j in set(others)][:1]
+            for j in near:
+                road(i, j)
+    for h in hubs:  # hubs to their two nearest hubs and one more
+        for j in [int(j) for j in np.argsort(distance[h]) if j in set(hubs) and j != h][:2]:
+            road(h, j)
+        road(h, rng.choice(hubs[hubs != h]))
+    for c in camps:  # camps to their three nearest hubs
+        for j in [int(j) for j in np.argsort(distance[c]) if j in set(hubs)][:3]:
+            road(c, j)
     with (inp / "routes.csv").open("w") as f:
         f.write("#name1,name2,distance\n")
         for a, b in sorted(pairs):
