@@ -196,6 +196,25 @@ def test_avoid_short_stints_makes_people_reaching_a_town_mid_day_go_on():
     assert people(model, "T") == 0
 
 
+@pytest.mark.parametrize(("level", "expected_at_c"), [(1, None), (2, 1000)])
+def test_awareness_two_plans_two_links_and_follows_them_next_day(level, expected_at_c):
+    # From A, T (abroad, score x 1e-6) is 400 km away and the camp C 100 km beyond it.  Knowing two links, everybody
+    # plans A-T-C, reaches T on day 1 and goes straight on; knowing one, everybody goes to T and only 30% leave it.
+    data = flee_scenario(
+        [("A", "conflict_zone"), ("T", "town", {"iso3": "BBB"}), ("C", "camp")],
+        [("L1", "A", "T", 400), ("L2", "T", "C", 100)],
+        stocks={"A": 1000},
+        parameters={"awareness_level": level, "foreign_weight": 1e-6, "camp_move_chance": 0.0},
+        flee={"home_country": "AAA"},
+    )
+    model = MigrationModel(scenario=data, days=2, ruleset="flee")
+    model.run()
+    if expected_at_c is not None:
+        assert people(model, "C") == expected_at_c
+    else:
+        assert _binomial_ok(people(model, "T"), 1000, 0.7)
+
+
 # -- closures -------------------------------------------------------------------------
 
 
@@ -334,6 +353,19 @@ def test_conflict_driven_spawning_per_active_zone(mode, rate, expected):
     model = MigrationModel(scenario=data, ruleset="flee")
     model.run()
     assert model.recorder.totals["spawned"].tolist() == expected
+
+
+def test_take_from_population_lowers_the_population_that_pop_ratio_spawns_from():
+    data = flee_scenario(
+        [("A", "conflict_zone", {"population": 10000}), ("C", "camp")],
+        [("L1", "A", "C", 1000)],
+        days=3,
+        flee={"spawning": "conflict_driven", "conflict_spawn_mode": "pop_ratio", "displaced_per_conflict_day": 0.1,
+              "take_from_population": True},
+    )  # fmt: skip
+    model = MigrationModel(scenario=data, ruleset="flee")
+    model.run()
+    assert model.recorder.totals["spawned"].tolist() == [1000, 900, 810]
 
 
 def test_conflict_spawn_decay_lowers_spawning_after_each_interval():

@@ -68,7 +68,7 @@ def run(args) -> int:
     finally:
         if bar is not None:
             bar.close()
-    if not args.no_campaign_effects:
+    if not args.no_campaign_effects and model.ruleset is None:  # other rulesets have no information model
         from simulator.campaign_effects import campaign_effects
 
         result.tables["campaign_effects"] = campaign_effects(model, result.tables)
