@@ -133,12 +133,13 @@ def convert(case: FleeCase, settings: Settings, name: str, data_dir: str, notes:
                     case.layout_file,
                     field="name",
                 )
+        layout_line = {row.name: row.line for row in case.layout[1:]}
         for series in observed:
             if series != TOTAL and by_name[series].location_type not in ("camp", "idp_camp"):
                 notes.append(
                     Note(
                         case.layout_file,
-                        None,
+                        layout_line.get(series),
                         f"'{series}' is not a camp; its series still counts in the spawn total, as in Flee",
                     )
                 )
