@@ -436,3 +436,24 @@ def test_shipped_scenario_runs_with_the_flee_ruleset():
     totals = model.tables()["totals"]
     assert totals["departures_new"].sum() > 0
     assert (totals["people_in_system"].diff().fillna(0) == totals["departures_new"]).iloc[1:].all()
+
+
+def test_a_flee_run_restored_from_a_checkpoint_continues_bit_for_bit(tmp_path):
+    data = flee_scenario(
+        [("A", "conflict_zone", {"population": 100}), ("T", "town"), ("C", "camp", {"capacity_persons": 300})],
+        [("L1", "A", "T", 500), ("L2", "T", "C", 200)],
+        days=8,
+        stocks={"C": 100},
+        flee={"spawning": "conflict_driven", "conflict_spawn_mode": "poisson", "displaced_per_conflict_day": 40},
+        events=[{"type": "close_link", "day": 4, "link": "L2"}],
+    )
+    whole = MigrationModel(scenario=data, ruleset="flee", seed=4)
+    whole.run()
+    first = MigrationModel(scenario=data, ruleset="flee", seed=4)
+    first.run(3)
+    first.checkpoint(tmp_path / "day3.npz")
+    restored = MigrationModel.restore(tmp_path / "day3.npz")
+    assert restored.ruleset_name == "flee"
+    restored.run()
+    assert (restored.recorder.node["people"] == whole.recorder.node["people"]).all()
+    assert (restored.population.progress_km == whole.population.progress_km).all()
