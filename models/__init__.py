@@ -5,6 +5,7 @@ that declares that module's parameters, defaults and units.
 """
 
 from models.crossings import CrossingParams
+from models.flee import FleeParams
 from models.information import InformationParams
 from models.movement import MovementParams
 
@@ -12,6 +13,7 @@ PARAMETER_SETS = {
     "movement": MovementParams,
     "information": InformationParams,
     "crossings": CrossingParams,
+    "flee": FleeParams,
 }
 
-__all__ = ["PARAMETER_SETS", "CrossingParams", "InformationParams", "MovementParams"]
+__all__ = ["PARAMETER_SETS", "CrossingParams", "FleeParams", "InformationParams", "MovementParams"]

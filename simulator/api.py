@@ -32,15 +32,18 @@ def run_scenario(
     scale: int | None = None,
     days: int | None = None,
     parameters: Mapping[str, Mapping[str, Any]] | None = None,
+    ruleset: str | None = None,
     out: str | Path | None = None,
     progress: Callable[[int], Any] | None = None,
 ) -> RunResult:
     """Run a scenario (default: the embedded Venezuelan scenario) and return its results.
 
-    ``scale`` is persons per agent; every table is in persons.  With ``out``,
-    the results folder is also written (atomically).
+    ``scale`` is persons per agent; every table is in persons.  ``ruleset``
+    is ``"engine"`` (migsim's own rules) or ``"flee"`` (Flee 3's default
+    rules); default: the scenario's ``ruleset``, else the engine's.  With
+    ``out``, the results folder is also written (atomically).
     """
-    model = MigrationModel(scenario=scenario, seed=seed, scale=scale, days=days, parameters=parameters)
+    model = MigrationModel(scenario=scenario, seed=seed, scale=scale, days=days, parameters=parameters, ruleset=ruleset)
     result = run_model(model, progress)
     if out is not None:
         result.write(out)

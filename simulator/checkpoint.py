@@ -35,6 +35,7 @@ def save_checkpoint(model, path: Path) -> Path:
         "seed": model.seed_value,
         "scale": model.scale,
         "days": model.days,
+        "ruleset": model.ruleset_name,
         "day": model.day,
         "parameters": {k: dataclasses.asdict(v) for k, v in model.params.items()},
         "injected": [e.to_dict() for e in model._injected],
@@ -62,6 +63,8 @@ def save_checkpoint(model, path: Path) -> Path:
         **{f"crossing_{k}": v for k, v in model.crossings.policy_state().items()},
         meta_json=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
     )
+    if model.ruleset is not None:
+        arrays.update({f"ruleset_{k}": v for k, v in model.ruleset.state(model).items()})
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -89,12 +92,19 @@ def load_checkpoint(model_class, path: Path):
     if meta.get("format") != FORMAT:
         raise MigsimError(f"{path}: unsupported checkpoint format {meta.get('format')!r}")
     model = model_class(
-        scenario=meta["scenario"], seed=meta["seed"], scale=meta["scale"], days=meta["days"], parameters=meta["parameters"]
+        scenario=meta["scenario"],
+        seed=meta["seed"],
+        scale=meta["scale"],
+        days=meta["days"],
+        parameters=meta["parameters"],
+        ruleset=meta.get("ruleset"),
     )
     model.scenario.source = meta["scenario_source"]
     model.scenario.sha256 = meta["scenario_sha256"]
     model.scenario.variant = meta["variant"]
     model.population.load({k[len("agent_") :]: v for k, v in arrays.items() if k.startswith("agent_")})
+    if model.ruleset is not None:
+        model.ruleset.load(model, {k[len("ruleset_") :]: v for k, v in arrays.items() if k.startswith("ruleset_")})
     model.recorder.load({k[len("rec_") :]: v for k, v in arrays.items() if k.startswith("rec_")})
     model.policy.node_open[:] = arrays["policy_node_open"]
     model.policy.link_open[:] = arrays["policy_link_open"]

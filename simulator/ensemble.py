@@ -98,6 +98,7 @@ class EnsembleBuilder:
         quantiles: Sequence[float] = DEFAULT_QUANTILES,
         folder: Path | None = None,
         label: str | None = None,
+        ruleset: str | None = None,
     ):
         self.scenario = scenario
         self.seeds = list(seeds)
@@ -108,6 +109,7 @@ class EnsembleBuilder:
         self.quantiles = check_quantiles(quantiles)
         self.folder = folder
         self.label = label or variant or "base"
+        self.ruleset = ruleset
         self.tables: dict[int, dict[str, pd.DataFrame]] = {}
         self.summaries: dict[int, pd.DataFrame] = {}
         self.records: dict[int, dict[str, Any]] = {}
@@ -135,6 +137,7 @@ class EnsembleBuilder:
             "scale_persons_per_agent": self.scale,
             "days": self.days,
             "parameters": self.parameters,
+            "ruleset": self.ruleset,
             "quantiles": list(self.quantiles),
             "migsim_version": __version__,
         }
@@ -171,6 +174,7 @@ class EnsembleBuilder:
                 days=self.days,
                 variant=self.variant,
                 parameters=self.parameters,
+                ruleset=self.ruleset,
             )
             for i, seed in enumerate(self.seeds)
             if i not in self.tables
@@ -266,6 +270,7 @@ def run_ensemble(
     out: str | Path | None = None,
     cluster: Cluster | None = None,
     progress: Callable[[RunSpec, RunOutcome], Any] | None = None,
+    ruleset: str | None = None,
 ) -> EnsembleResult:
     """Run ``replicates`` replicates and return their bands (written to ``out`` when given).
 
@@ -290,6 +295,7 @@ def run_ensemble(
         parameters=parameters,
         quantiles=quantiles,
         folder=partial,
+        ruleset=ruleset,
     )
 
     def done(spec: RunSpec, outcome: RunOutcome) -> None:

@@ -48,6 +48,7 @@ from simulator.queues import QueueStep
 from simulator.recorder import Recorder
 from simulator.reporters import MODEL_REPORTERS
 from simulator.routes import RouteTables, compute_routes, passable_link_open, regular_link_open
+from simulator.rulesets import make_ruleset, ruleset_name
 from simulator.scenario import Scenario, build_parameters, load_scenario, parse_event, scenario_from_dict
 from simulator.yamlsource import LineMap
 
@@ -89,6 +90,9 @@ class MigrationModel(mesa.Model):
         Overrides of behaviour parameters, ``{"movement": {"stock_weight": 0.5}}``.
     variant:
         Name of one of the scenario's ``variants`` to run instead of the base.
+    ruleset:
+        Behaviour rules: ``"engine"`` (migsim's own) or ``"flee"`` (Flee 3's
+        default rules); default: the scenario's ``ruleset``, else the engine's.
     """
 
     def __init__(
@@ -99,6 +103,7 @@ class MigrationModel(mesa.Model):
         days: int | None = None,
         parameters: Mapping[str, Mapping[str, Any]] | None = None,
         variant: str | None = None,
+        ruleset: str | None = None,
         **kwargs: Any,
     ):
         if isinstance(scenario, Scenario):
@@ -134,7 +139,11 @@ class MigrationModel(mesa.Model):
         self.programmes: list = []
         self.corridors: dict[str, dict] = {}
         self._build()
+        self.ruleset_name = ruleset_name(ruleset, sc)
+        self.ruleset = make_ruleset(self.ruleset_name, self)  # None: the engine's own rules, below
         self._spawn_initial_stocks()
+        if self.ruleset is not None:
+            self.ruleset.start(self)
         self._census_start()
         # Collected after each day only, so row k is the end of day k (what mesa.batch_run expects).
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
@@ -265,6 +274,9 @@ class MigrationModel(mesa.Model):
         """Simulate one day."""
         if self.day >= self.days:
             self.running = False
+            return
+        if self.ruleset is not None:
+            self.ruleset.step(self)
             return
         day = self.day
         clock = time.perf_counter
@@ -561,6 +573,8 @@ class MigrationModel(mesa.Model):
         tables["crossings"] = self.recorder.crossing_table(self.crossings, start, scale)
         tables["information"] = self.recorder.information_table(start, scale)
         tables["campaigns"] = campaign_table(self)
+        if self.scenario.observed is not None:
+            tables["observed"] = self.scenario.observed.table()
         return tables
 
     def checkpoint(self, path: str | Path) -> Path:

@@ -96,6 +96,7 @@ def run_record(model, wall_seconds: float, out_dir: str | None = None) -> dict[s
             "start_date": model.scenario.start_date.isoformat(),
             "end_date": (model.scenario.start_date + dt.timedelta(days=max(days - 1, 0))).isoformat(),
         },
+        "ruleset": model.ruleset_name,
         "seed": model.seed_value,
         "scale_persons_per_agent": model.scale,
         "days": days,

@@ -40,6 +40,7 @@ class RunSpec:
     parameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     keep: str = "tables"
     indicators: tuple[str, ...] | None = None
+    ruleset: str | None = None
 
 
 @dataclass
@@ -78,6 +79,7 @@ def execute(scenario, spec: RunSpec, numba_threads: int | None = None) -> RunOut
             days=spec.days,
             parameters=spec.parameters,
             variant=spec.variant,
+            ruleset=spec.ruleset,
         )
         result = run_model(model)
     except Exception as exc:  # a failed run is data for the sweep, not a crash of it

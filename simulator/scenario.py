@@ -19,6 +19,7 @@ import pydantic
 import simulator.campaigns  # noqa: F401  (registers campaign events)
 import simulator.corridors  # noqa: F401  (registers corridor events)
 import simulator.crossings  # noqa: F401  (registers crossing events)
+import simulator.flee.events  # noqa: F401  (registers Flee events: conflicts, location types, camp capacities)
 import simulator.governments  # noqa: F401  (registers conditional policies)
 import simulator.programmes  # noqa: F401  (registers daily programmes)
 from models import PARAMETER_SETS
@@ -76,6 +77,9 @@ class Scenario:
     sha256: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     exercise: dict[str, Any] | None = None
+    ruleset: str | None = None  # the scenario's default ruleset (None: the engine's own)
+    flee: Any = None  # simulator.flee.section.FleeSection, from the `flee:` section
+    observed: Any = None  # simulator.observed.Observed, from the `observed:` section
 
     @property
     def end_date(self) -> dt.date:
@@ -114,6 +118,9 @@ class Scenario:
             "parameters": {k: dataclasses.asdict(v) for k, v in self.parameters.items()},
             "events": [e.to_dict() for e in self.events],
             **({"exercise": self.exercise} if self.exercise is not None else {}),
+            **({"ruleset": self.ruleset} if self.ruleset is not None else {}),
+            **({"flee": self.flee.to_dict()} if self.flee is not None and not self.flee.derived else {}),
+            **({"observed": self.observed.to_dict()} if self.observed is not None else {}),
         }
 
     def with_variant(self, name: str | None) -> Scenario:
@@ -454,6 +461,18 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
         from simulator.exercise.spec import parse_exercise
 
         exercise = parse_exercise(spec.exercise, lines, names, link_ids, spec.start_date, spec.days)
+    from simulator.flee.section import parse_flee_section
+    from simulator.observed import parse_observed
+    from simulator.rulesets import check_ruleset
+
+    if spec.ruleset is not None:
+        check_ruleset(spec.ruleset, lambda msg: lines.error(("ruleset",), msg))
+    flee = None
+    if spec.flee is not None:
+        flee = parse_flee_section(spec.flee, lines, base_dir, names, files, nodes, links, _table)
+    observed = None
+    if spec.observed is not None:
+        observed = parse_observed(spec.observed, lines, base_dir, names, files, spec.start_date, _table)
 
     return Scenario(
         name=spec.name,
@@ -474,6 +493,9 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
         variants=variants,
         source=lines.file,
         exercise=exercise,
+        ruleset=spec.ruleset,
+        flee=flee,
+        observed=observed,
     )
 
 

@@ -246,3 +246,6 @@ class ScenarioSpec(Strict):
     events: list[dict[str, Any]] = Field(default_factory=list)
     exercise: dict[str, Any] | None = Field(default=None, description="teams, levers and injects of a tabletop exercise")
     variants: dict[str, VariantSpec] = Field(default_factory=dict)
+    ruleset: str | None = Field(default=None, description="default behaviour rules: engine (migsim's own) or flee")
+    flee: dict[str, Any] | None = Field(default=None, description="Flee attributes of places (simulator.flee.section)")
+    observed: dict[str, Any] | None = Field(default=None, description="observed series to score runs against")

@@ -10,10 +10,24 @@ from simulator.commands import (
     exercise,
     exercise_report,
     exercise_session,
+    import_flee,
     report,
     run,
     sweep,
     sweep_report,
+    validate,
 )
 
-COMMANDS = [run, report, compare, sweep, sweep_report, check, exercise, exercise_session, exercise_report]
+COMMANDS = [
+    run,
+    report,
+    compare,
+    sweep,
+    sweep_report,
+    check,
+    import_flee,
+    validate,
+    exercise,
+    exercise_session,
+    exercise_report,
+]

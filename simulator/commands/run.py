@@ -15,6 +15,7 @@ from simulator.commands.options import (
     seed,
     write_report_unless,
 )
+from simulator.rulesets import RULESETS
 
 NAME = "run"
 HELP = "run a scenario (default: the embedded Venezuelan scenario)"
@@ -28,6 +29,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--scale", type=positive_int, help="persons per agent (default: the scenario's, usually 1)")
     parser.add_argument("--out", type=Path, help="results folder (default: runs/NAME-seedS-scaleK-TIMESTAMP)")
     parser.add_argument("--variant", help="run one of the scenario's named variants instead of the base")
+    parser.add_argument(
+        "--ruleset",
+        choices=RULESETS,
+        help="behaviour rules: engine (migsim's own) or flee (Flee 3's default rules); default: the scenario's, else engine",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
     parser.add_argument(
         "--no-campaign-effects",
@@ -67,18 +73,21 @@ def run(args) -> int:
         return run_replicates(args, base, label, seed_value, scale)
     out = args.out or default_out(label, seed_value, scale)
     check_output_dir(out)
-    model = MigrationModel(scenario=scenario, seed=seed_value, scale=scale, days=args.days)
+    model = MigrationModel(scenario=scenario, seed=seed_value, scale=scale, days=args.days, ruleset=args.ruleset)
+    for warning in getattr(model.ruleset, "warnings", []):
+        print(f"migsim: warning: {warning}", file=sys.stderr)
     bar = None
     if not args.quiet:
         from tqdm import tqdm
 
-        bar = tqdm(total=model.days, unit="day", desc=f"{scenario.name} ({model.population.size:,} agents)", file=sys.stderr)
+        desc = f"{scenario.name} ({model.population.size:,} agents, {model.ruleset_name} ruleset)"
+        bar = tqdm(total=model.days, unit="day", desc=desc, file=sys.stderr)
     try:
         result = run_model(model, bar.update if bar is not None else None)
     finally:
         if bar is not None:
             bar.close()
-    if not args.no_campaign_effects:
+    if not args.no_campaign_effects and model.ruleset is None:  # other rulesets have no information model
         from simulator.campaign_effects import campaign_effects
 
         result.tables["campaign_effects"] = campaign_effects(model, result.tables)
@@ -114,6 +123,7 @@ def run_replicates(args, scenario, label: str, seed_value: int, scale: int) -> i
             out=out,
             cluster=cluster_from_args(args),
             progress=update,
+            ruleset=args.ruleset,
         )
     finally:
         close()
