@@ -4,8 +4,9 @@
 
 Prints a small table (and writes it as JSON with ``--out``): wall time and runs
 per minute serially (one process, Numba on every core, and on one thread) and on N local Dask
-workers (one Numba thread each), the cluster's start-up time, and the overhead
-per run of the Dask path (worker time not spent inside runs, per run).
+workers (one Numba thread each), the cluster's start-up time (worker processes
+started and their compiled kernels loaded from Numba's cache), and the overhead
+per run of the Dask path once started (worker time not spent inside runs, per run).
 """
 
 from __future__ import annotations
@@ -47,6 +48,13 @@ def sweep_file(folder: Path, scale: int, days: int, samples: int) -> Path:
     return path
 
 
+def _warm_up() -> None:
+    """Load migsim and its compiled kernels in a worker (once per worker process)."""
+    from simulator.api import run_scenario
+
+    run_scenario(scale=10000, days=2)
+
+
 def measure(path: Path, out: Path, cluster: Cluster) -> dict:
     inside = []
     started = time.perf_counter()
@@ -80,7 +88,7 @@ def main() -> int:
         t0 = time.perf_counter()
         local = LocalCluster(n_workers=args.workers, threads_per_worker=1, host="127.0.0.1", dashboard_address=None)
         client = Client(local)
-        client.run(lambda: __import__("simulator.model"))
+        client.run(_warm_up)
         startup = time.perf_counter() - t0
         dask = measure(
             path,
