@@ -251,7 +251,7 @@ class MigrationModel(mesa.Model):
             self.params["information"].risk_knowledge_weight,
             self.graph.n_nodes,
             self.graph.n_links,
-            _chunks(),
+            numba.get_num_threads(),  # one table of counts per thread: their size grows with the graph
         )
 
     # -- the daily loop -------------------------------------------------------
