@@ -161,6 +161,29 @@ def _hit(i, s, status, node, origin, flags, group, trust, slot_kind, slot_probab
 
 
 @njit(cache=True, parallel=True)
+def _watched_agents(status, node, watched, n_chunks):
+    """Agents still in the system whose node (for travellers, the node they left) is watched, in agent order."""
+    n = status.shape[0]
+    counts = np.zeros(n_chunks, dtype=np.int64)
+    for c in prange(n_chunks):
+        found = 0
+        for i in range(c * n // n_chunks, (c + 1) * n // n_chunks):
+            found += watched[node[i]] & np.uint8(status[i] < state.FIRST_TERMINAL)
+        counts[c] = found
+    offsets = np.zeros(n_chunks + 1, dtype=np.int64)
+    for c in range(n_chunks):
+        offsets[c + 1] = offsets[c] + counts[c]
+    agents = np.empty(offsets[n_chunks], dtype=np.int64)
+    for c in prange(n_chunks):
+        k = offsets[c]
+        for i in range(c * n // n_chunks, (c + 1) * n // n_chunks):
+            if watched[node[i]] & np.uint8(status[i] < state.FIRST_TERMINAL):
+                agents[k] = i
+                k += 1
+    return agents
+
+
+@njit(cache=True, parallel=True)
 def exposure_candidates(
     status, node, origin, flags, group, trust, slot_kind, slot_probability, slot_nodes, slot_groups, key, n_chunks
 ):
@@ -169,12 +192,26 @@ def exposure_candidates(
     ``slot_probability`` is the daily chance that an eligible agent is reached
     (for word of mouth it is scaled by the agent's trust in peers).  Returns
     (agent, slot, uniform) arrays, in agent order, for every (agent, slot) hit.
+
+    Every channel reaches people by their place, so when the slots act at a
+    few places, the people there are listed first (one cheap pass) and only
+    they are drawn for.
     """
     n = status.shape[0]
     n_slots = slot_kind.shape[0]
+    n_nodes = slot_nodes.shape[1]
+    watched = np.zeros(n_nodes, dtype=np.uint8)
+    for s in range(n_slots):
+        for k in range(n_nodes):
+            watched[k] |= slot_nodes[s, k]
+    # When most places are targeted, a list would cost more than it saves: everybody is drawn for.
+    use_list = watched.sum() * 4 < n_nodes
+    listed = _watched_agents(status, node, watched, n_chunks) if use_list else np.zeros(0, dtype=np.int64)
+    m = listed.shape[0] if use_list else n
     counts = np.zeros(n_chunks, dtype=np.int64)
     for c in prange(n_chunks):
-        for i in range(c * n // n_chunks, (c + 1) * n // n_chunks):
+        for j in range(c * m // n_chunks, (c + 1) * m // n_chunks):
+            i = listed[j] if use_list else j
             for s in range(n_slots):
                 if (
                     _hit(
@@ -191,7 +228,8 @@ def exposure_candidates(
     draws = np.empty(offsets[n_chunks], dtype=np.float64)
     for c in prange(n_chunks):
         k = offsets[c]
-        for i in range(c * n // n_chunks, (c + 1) * n // n_chunks):
+        for j in range(c * m // n_chunks, (c + 1) * m // n_chunks):
+            i = listed[j] if use_list else j
             for s in range(n_slots):
                 u = _hit(
                     i, s, status, node, origin, flags, group, trust, slot_kind, slot_probability, slot_nodes, slot_groups, key
