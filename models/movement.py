@@ -24,6 +24,7 @@ summed afterwards, so results are exact integers whatever the thread count.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,7 +46,7 @@ from models.crossings import (
 )
 from models.information import TOPIC_ALTERNATIVES, TOPIC_REGULAR, TOPIC_RISK, TOPIC_SERVICES, knowledge_now
 from models.params import parameter
-from models.rng import uniform
+from models.rng import bits, uniform
 
 
 @dataclass(frozen=True)
@@ -176,18 +177,61 @@ def _pick(cdf_row, u):
 
 
 @njit(cache=True)
-def choose_destinations(first_agent, count, node, destination, dest_cdf, dest_nodes, key_destination):
+def choose_destinations(first_agent, count, node, destination, dest_cdf, dest_row_of, dest_nodes, key_destination):
     """Give agents first_agent..first_agent+count-1 a destination from their node's choice row.
 
-    Agents with no reachable destination get -1.
+    ``dest_cdf[dest_row_of[n]]`` is node n's row (see
+    :class:`simulator.destinations.DestinationChoice`).  Agents with no
+    reachable destination get -1.
     """
     for i in range(first_agent, first_agent + count):
-        k = _pick(dest_cdf[node[i]], uniform(key_destination, i, 0))
+        k = _pick(dest_cdf[dest_row_of[node[i]]], uniform(key_destination, i, 0))
         destination[i] = dest_nodes[k] if k >= 0 else -1
+
+
+def draw_limit(probability: float) -> np.uint64:
+    """The integer L such that a draw's top 53 bits are below L exactly when its uniform is below ``probability``."""
+    return np.uint64(min(math.ceil(max(probability, 0.0) * 2.0**53), 2**53))
+
+
+@njit(cache=True, parallel=True)
+def decide_candidates(status, key_onward, settled_limit, n_chunks):
+    """The agents the decide phase must look at, in agent order: everybody in transit at a node, and the settled
+    whose onward draw (``uniform(key_onward, i, 0)``) is below the largest chance of moving (its
+    :func:`draw_limit`).  Everybody else does nothing today, so the phase costs one draw per settled person.
+    """
+    n = status.shape[0]
+    counts = np.zeros(n_chunks, dtype=np.int64)
+    for c in prange(n_chunks):
+        counts[c] = _candidates_in(status, key_onward, settled_limit, c * n // n_chunks, (c + 1) * n // n_chunks, counts[:0])
+    offsets = np.zeros(n_chunks + 1, dtype=np.int64)
+    for c in range(n_chunks):
+        offsets[c + 1] = offsets[c] + counts[c]
+    agents = np.empty(offsets[n_chunks], dtype=np.int64)
+    for c in prange(n_chunks):
+        _candidates_in(
+            status, key_onward, settled_limit, c * n // n_chunks, (c + 1) * n // n_chunks, agents[offsets[c] : offsets[c + 1]]
+        )
+    return agents
+
+
+@njit(cache=True)
+def _candidates_in(status, key_onward, settled_limit, start, stop, out):
+    """Count the candidates among agents start..stop-1; list them in ``out`` unless it is empty."""
+    found = 0
+    listing = out.shape[0] > 0
+    for i in range(start, stop):
+        s = status[i]
+        if s == state.IN_TRANSIT or (s == state.SETTLED and (bits(key_onward, i, 0) >> np.uint64(11)) < settled_limit):
+            if listing:
+                out[found] = i
+            found += 1
+    return found
 
 
 @njit(cache=True, parallel=True)
 def decide(
+    candidates,
     status,
     node,
     destination,
@@ -201,6 +245,7 @@ def decide(
     onward_probability,
     return_probability,
     dest_cdf,
+    dest_row_of,
     dest_nodes,
     desist_probability,
     services_reduction,
@@ -224,13 +269,17 @@ def decide(
     status.  Sets ``status`` to DEPARTING for agents who leave.  Returns
     per-chunk counts (n_chunks, 3): onward moves, returns, and people who
     stayed at origin.
+
+    Only ``candidates`` (from :func:`decide_candidates`) are looked at; a
+    settled mover draws its destination from ``dest_cdf[dest_row_of[node]]``.
     """
-    n = status.shape[0]
+    n = candidates.shape[0]
     decided = np.zeros((n_chunks, 3), dtype=np.int64)
     for c in prange(n_chunks):
         start = c * n // n_chunks
         stop = (c + 1) * n // n_chunks
-        for i in range(start, stop):
+        for j in range(start, stop):
+            i = candidates[j]
             s = status[i]
             if s == state.IN_TRANSIT:
                 here = node[i]
@@ -264,7 +313,7 @@ def decide(
                 if (flags[i] & state.FLAG_REGULAR_STATUS) != 0:
                     onward *= 1.0 - regular_status_reduction
                 if u < return_probability + onward:
-                    k = _pick(dest_cdf[here], uniform(key_destination, i, 0))
+                    k = _pick(dest_cdf[dest_row_of[here]], uniform(key_destination, i, 0))
                     if k >= 0 and dest_nodes[k] != here:
                         destination[i] = dest_nodes[k]
                         status[i] = state.DEPARTING

@@ -37,6 +37,7 @@ from models.information import synthesize
 from models.rng import day_key, uniforms
 from models.state import FLAG_KNOWS_ROUTES, IN_TRANSIT, SETTLED
 from simulator.crossings import Crossings, compile_crossings
+from simulator.destinations import DestinationChoice
 from simulator.errors import ScenarioError
 from simulator.events import Event
 from simulator.governments import governments_react
@@ -160,6 +161,7 @@ class MigrationModel(mesa.Model):
         self._targets = np.union1d(g.destination_nodes(), self._origins).astype(np.int32)
         self._dest_nodes = g.destination_nodes()
         self._dest_columns = np.searchsorted(self._targets, self._dest_nodes)
+        self.destination_choice = DestinationChoice(g.n_nodes, self._dest_nodes)
         self._routes_dirty = True  # computed once the crossings are compiled
         self.crossings: Crossings = compile_crossings(sc, g)
         self.recorder = Recorder(g, self.days, n_crossings=len(self.crossings.link_ids))
@@ -277,14 +279,12 @@ class MigrationModel(mesa.Model):
         if self._routes_dirty:
             self.update_routes()
         movement = self.params["movement"]
-        dest_cdf = mv.destination_choice_cdf(
-            self.graph.attractiveness[self._dest_nodes],
-            self._stock_persons[self._dest_nodes],
-            self._masked_distances(),
-            movement,
+        choice = self.destination_choice
+        choice.new_day(
+            self.graph.attractiveness[self._dest_nodes], self._stock_persons[self._dest_nodes], self._masked_distances, movement
         )
         t1 = clock()
-        spawned = self._spawn(day, dest_cdf)
+        spawned = self._spawn(day, choice)
         t2 = clock()
         self.information.phase(self, day)
         t3 = clock()
@@ -295,7 +295,17 @@ class MigrationModel(mesa.Model):
         onward = np.full(self.graph.n_nodes, movement.onward_probability_per_day)
         today = np.uint16(min(day, 65535))
         fade_pow = self.information.fade_pow
+        # Only people in transit and the settled whose onward draw is below the largest chance of moving can act.
+        move_chance = max(
+            movement.return_probability_per_day,
+            (movement.return_probability_per_day + onward * (1.0 + info.misinformation_weight)).max(),
+        )
+        candidates = mv.decide_candidates(
+            pop.status, day_key(self.seed_value, "onward", day), mv.draw_limit(move_chance), _chunks()
+        )
+        dest_cdf, dest_row_of = choice.rows(pop.node[candidates[pop.status[candidates] == SETTLED]])
         decided = mv.decide(
+            candidates,
             pop.status,
             pop.node,
             pop.destination,
@@ -309,6 +319,7 @@ class MigrationModel(mesa.Model):
             onward,
             movement.return_probability_per_day,
             dest_cdf,
+            dest_row_of,
             self._dest_nodes,
             info.alternatives_desist_probability_per_day,
             info.services_onward_reduction,
@@ -439,12 +450,14 @@ class MigrationModel(mesa.Model):
         combine.at(out, x.link_crossing[links], per_link[links])
         return out
 
-    def _masked_distances(self) -> np.ndarray:
-        distance = self.routes.distance_km[:, self._dest_columns].copy()
-        distance[self._dest_nodes, np.arange(len(self._dest_nodes))] = np.inf
+    def _masked_distances(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Route distances (rows, destinations) from ``rows`` (default: every node); inf to the node itself."""
+        rows = np.arange(self.graph.n_nodes) if rows is None else np.asarray(rows)
+        distance = self.routes.distance_km[rows][:, self._dest_columns]
+        distance[rows[:, None] == self._dest_nodes[None, :]] = np.inf
         return distance
 
-    def _spawn(self, day: int, dest_cdf: np.ndarray) -> int:
+    def _spawn(self, day: int, choice: DestinationChoice) -> int:
         """New departures: persons owed so far / scale, rounded down, so totals are exact."""
         for k, (_, _, steps) in enumerate(self._streams):
             for step_day, rate in steps:
@@ -455,6 +468,7 @@ class MigrationModel(mesa.Model):
         self._departed_persons += self._stream_rate * np.array([factor[o] for o, _, _ in self._streams])
         counts = (np.floor(self._departed_persons / self.scale) - owed_before).astype(np.int64)
         key = day_key(self.seed_value, "spawn", day)
+        dest_cdf, dest_row_of = choice.rows([self._streams[k][0] for k in np.flatnonzero(counts)])
         total = 0
         for k in np.flatnonzero(counts):
             origin, group, _ = self._streams[k]
@@ -468,7 +482,9 @@ class MigrationModel(mesa.Model):
                 flags=FLAG_KNOWS_ROUTES,
             )
             pop = self.population
-            mv.choose_destinations(new.start, new.stop - new.start, pop.node, pop.destination, dest_cdf, self._dest_nodes, key)
+            mv.choose_destinations(
+                new.start, new.stop - new.start, pop.node, pop.destination, dest_cdf, dest_row_of, self._dest_nodes, key
+            )
             self._synthesize(new, day)
             total += new.stop - new.start
         return total
