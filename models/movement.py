@@ -194,39 +194,56 @@ def draw_limit(probability: float) -> np.uint64:
     return np.uint64(min(math.ceil(max(probability, 0.0) * 2.0**53), 2**53))
 
 
+CANDIDATE_BLOCK = 2048  # agents whose candidate flags are computed together (a loop the compiler vectorises)
+
+
+@njit(cache=True, inline="always")
+def _is_candidate(s, key_onward, i, settled_limit):
+    return (s == state.IN_TRANSIT) | ((s == state.SETTLED) & ((bits(key_onward, i, 0) >> np.uint64(11)) < settled_limit))
+
+
+@njit(cache=True)
+def _count_candidates(status, key_onward, settled_limit, start, stop):
+    found = 0
+    for i in range(start, stop):
+        found += np.int64(_is_candidate(status[i], key_onward, i, settled_limit))
+    return found
+
+
+@njit(cache=True)
+def _list_candidates(status, key_onward, settled_limit, start, stop, out):
+    flags = np.empty(CANDIDATE_BLOCK, dtype=np.uint8)
+    k = 0
+    for first in range(start, stop, CANDIDATE_BLOCK):
+        m = min(CANDIDATE_BLOCK, stop - first)
+        for j in range(m):
+            flags[j] = np.uint8(_is_candidate(status[first + j], key_onward, first + j, settled_limit))
+        for j in range(m):
+            if flags[j]:
+                out[k] = first + j
+                k += 1
+
+
 @njit(cache=True, parallel=True)
 def decide_candidates(status, key_onward, settled_limit, n_chunks):
     """The agents the decide phase must look at, in agent order: everybody in transit at a node, and the settled
     whose onward draw (``uniform(key_onward, i, 0)``) is below the largest chance of moving (its
-    :func:`draw_limit`).  Everybody else does nothing today, so the phase costs one draw per settled person.
+    :func:`draw_limit`).  Everybody else does nothing today, so the phase costs one draw per settled person,
+    computed several agents at a time.
     """
     n = status.shape[0]
     counts = np.zeros(n_chunks, dtype=np.int64)
     for c in prange(n_chunks):
-        counts[c] = _candidates_in(status, key_onward, settled_limit, c * n // n_chunks, (c + 1) * n // n_chunks, counts[:0])
+        counts[c] = _count_candidates(status, key_onward, settled_limit, c * n // n_chunks, (c + 1) * n // n_chunks)
     offsets = np.zeros(n_chunks + 1, dtype=np.int64)
     for c in range(n_chunks):
         offsets[c + 1] = offsets[c] + counts[c]
     agents = np.empty(offsets[n_chunks], dtype=np.int64)
     for c in prange(n_chunks):
-        _candidates_in(
+        _list_candidates(
             status, key_onward, settled_limit, c * n // n_chunks, (c + 1) * n // n_chunks, agents[offsets[c] : offsets[c + 1]]
         )
     return agents
-
-
-@njit(cache=True)
-def _candidates_in(status, key_onward, settled_limit, start, stop, out):
-    """Count the candidates among agents start..stop-1; list them in ``out`` unless it is empty."""
-    found = 0
-    listing = out.shape[0] > 0
-    for i in range(start, stop):
-        s = status[i]
-        if s == state.IN_TRANSIT or (s == state.SETTLED and (bits(key_onward, i, 0) >> np.uint64(11)) < settled_limit):
-            if listing:
-                out[found] = i
-            found += 1
-    return found
 
 
 @njit(cache=True, parallel=True)
