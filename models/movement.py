@@ -189,6 +189,15 @@ def choose_destinations(first_agent, count, node, destination, dest_cdf, dest_ro
         destination[i] = dest_nodes[k] if k >= 0 else -1
 
 
+@njit(cache=True)
+def choose_origins(first_agent, count, origin, origins, cdf, key):
+    """Give agents first_agent..first_agent+count-1 an origin drawn from ``origins`` with cumulative shares ``cdf``."""
+    last = origins.shape[0] - 1
+    for i in range(first_agent, first_agent + count):
+        k = np.searchsorted(cdf, uniform(key, i, 0), side="right")
+        origin[i] = origins[min(k, last)]
+
+
 def draw_limit(probability: float) -> np.uint64:
     """The integer L such that a draw's top 53 bits are below L exactly when its uniform is below ``probability``."""
     return np.uint64(min(math.ceil(max(probability, 0.0) * 2.0**53), 2**53))
@@ -204,24 +213,29 @@ def _is_candidate(s, key_onward, i, settled_limit):
 
 @njit(cache=True)
 def _count_candidates(status, key_onward, settled_limit, start, stop):
+    part = status[start:stop]  # indexed by its own counter, so the loop vectorises
     found = 0
-    for i in range(start, stop):
-        found += np.int64(_is_candidate(status[i], key_onward, i, settled_limit))
+    for j in range(part.shape[0]):
+        found += np.int64(_is_candidate(part[j], key_onward, start + j, settled_limit))
     return found
 
 
 @njit(cache=True)
 def _list_candidates(status, key_onward, settled_limit, start, stop, out):
-    flags = np.empty(CANDIDATE_BLOCK, dtype=np.uint8)
+    flags = np.zeros(CANDIDATE_BLOCK, dtype=np.uint8)
+    words = flags.view(np.uint64)  # eight flags at a time: most are zero
     k = 0
     for first in range(start, stop, CANDIDATE_BLOCK):
-        m = min(CANDIDATE_BLOCK, stop - first)
+        block = status[first : min(first + CANDIDATE_BLOCK, stop)]
+        m = block.shape[0]
         for j in range(m):
-            flags[j] = np.uint8(_is_candidate(status[first + j], key_onward, first + j, settled_limit))
-        for j in range(m):
-            if flags[j]:
-                out[k] = first + j
-                k += 1
+            flags[j] = np.uint8(_is_candidate(block[j], key_onward, first + j, settled_limit))
+        for w in range((m + 7) // 8):
+            if words[w] != 0:
+                for j in range(8 * w, min(8 * w + 8, m)):
+                    if flags[j]:
+                        out[k] = first + j
+                        k += 1
 
 
 @njit(cache=True, parallel=True)
@@ -410,6 +424,7 @@ def _cross(
 
 @njit(cache=True, parallel=True)
 def travel(
+    movers,
     status,
     node,
     link,
@@ -467,11 +482,14 @@ def travel(
     ``crossing_regular_open[x, g]`` is whether crossing x's regular channel is
     open to group g.
 
-    Returns per-chunk tallies: (left, entered, arrived, returned) per node with
-    shape (n_chunks, 4, nodes), links entered per link (n_chunks, links), and
-    per crossing (n_chunks, crossings, len(TALLY)).
+    Only ``movers`` (the agents departing or on a link, listed by
+    :func:`models.listing.agents_with_status`) are looked at, split evenly
+    between ``n_chunks`` chunks.  Returns per-chunk tallies: (left, entered,
+    arrived, returned) per node with shape (n_chunks, 4, nodes), links entered
+    per link (n_chunks, links), and per crossing (n_chunks, crossings,
+    len(TALLY)).
     """
-    n = status.shape[0]
+    n = movers.shape[0]
     n_nodes = node_open.shape[0]
     n_links = link_src.shape[0]
     n_crossings = crossing_regular_open.shape[0]
@@ -481,7 +499,8 @@ def travel(
     for c in prange(n_chunks):
         start = c * n // n_chunks
         stop = (c + 1) * n // n_chunks
-        for i in range(start, stop):
+        for j in range(start, stop):
+            i = movers[j]
             s = status[i]
             if s != state.DEPARTING and s != state.ON_LINK:
                 continue

@@ -34,8 +34,9 @@ from models import PARAMETER_SETS
 from models import movement as mv
 from models.census import census
 from models.information import synthesize
-from models.rng import day_key, uniforms
-from models.state import FLAG_KNOWS_ROUTES, IN_TRANSIT, SETTLED
+from models.listing import agents_with_status, status_mask
+from models.rng import day_key
+from models.state import DEPARTING, FLAG_KNOWS_ROUTES, IN_TRANSIT, ON_LINK, SETTLED
 from simulator.crossings import Crossings, compile_crossings
 from simulator.destinations import DestinationChoice
 from simulator.errors import ScenarioError
@@ -196,8 +197,7 @@ class MigrationModel(mesa.Model):
             node = g.index(node_id)
             new = self.population.add(count, node=node, destination=node, status=SETTLED, flags=FLAG_KNOWS_ROUTES)
             if len(origins):
-                u = uniforms(key, new.start, count, 0)
-                self.population.origin[new] = origins[np.minimum(np.searchsorted(cdf, u, side="right"), len(origins) - 1)]
+                mv.choose_origins(new.start, count, self.population.origin, origins, cdf, key)
             self._synthesize(new, 0)
 
     def _synthesize(self, new: slice, day: int) -> None:
@@ -248,7 +248,7 @@ class MigrationModel(mesa.Model):
             pop.risk_base,
             np.uint16(day),
             self.information.fade_pow,
-            *self.information.threshold_gaps,
+            *self.information.knowledge_thresholds,
             day % COMMUNITY_REFRESH_DAYS == 0,
             self.params["information"].risk_knowledge_weight,
             self.graph.n_nodes,
@@ -334,7 +334,9 @@ class MigrationModel(mesa.Model):
         t4 = clock()
         x = self.crossings
         queue_departures, queue_flows, queue_tally = self.queues.run(self, day)
+        movers = agents_with_status(pop.status, status_mask(DEPARTING, ON_LINK), _chunks())
         node_tally, link_tally, crossing_tally = mv.travel(
+            movers,
             pop.status,
             pop.node,
             pop.link,
@@ -381,7 +383,7 @@ class MigrationModel(mesa.Model):
                 ]
             ),
             day_key(self.seed_value, "crossing", day),
-            _chunks(),
+            numba.get_num_threads(),  # per-chunk tallies are sized by the graph; the list splits evenly
         )
         t5 = clock()
         node_tally = node_tally.sum(axis=0)

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from models import state
-from models.census import census, threshold_gaps
-from models.information import TOPIC_RISK
+from models.census import census, knowledge_thresholds
+from models.information import INFORMED, TOPIC_RISK
 
 N_NODES, N_LINKS, TODAY, WEIGHT = 7, 12, 40, 40.0
 
@@ -31,15 +31,14 @@ def _population(n, seed):
 
 def _recount(pop, fade_pow, with_communities):
     """The census, written the slow and obvious way."""
-    known_gap, wrong_gap = threshold_gaps(fade_pow)
     alive = pop["status"] < state.FIRST_TERMINAL
     travelling = pop["status"] == state.ON_LINK
     present = alive & ~travelling
     waiting = pop["status"] == state.WAITING
     gap = np.clip(TODAY - pop["info_day"].astype(np.int64), 0, len(fade_pow) - 1)
-    k = pop["knowledge"].astype(np.int64) + 128
-    knows = gap[:, None] <= known_gap[k]
-    wrong = gap[:, None] <= wrong_gap[k]
+    faded = pop["knowledge"] * fade_pow[gap][:, None]
+    knows = faded >= INFORMED
+    wrong = faded <= -INFORMED
     here = pop["node"]
     node_knowledge = np.zeros((N_NODES, len(state.TOPICS), 2), dtype=np.int64)
     community = np.zeros_like(node_knowledge)
@@ -80,7 +79,7 @@ def test_census_equals_a_plain_recount(with_communities, chunks):
         *pop.values(),
         np.uint16(TODAY),
         fade_pow,
-        *threshold_gaps(fade_pow),
+        *knowledge_thresholds(fade_pow),
         with_communities,
         WEIGHT,
         N_NODES,
@@ -92,3 +91,13 @@ def test_census_equals_a_plain_recount(with_communities, chunks):
     for k, (got, want) in enumerate(zip(counts, expected, strict=True)):
         np.testing.assert_array_equal(got, want, err_msg=f"census output {k}")
     assert counts[3].sum() > 0 and counts[11].sum() > 0  # the data exercise knowledge and route news
+
+
+@pytest.mark.parametrize("forgetting_rate", [0.0, 0.01, 0.037, 0.2])
+def test_knowledge_thresholds_classify_like_the_faded_value(forgetting_rate):
+    fade_pow = (1.0 - forgetting_rate) ** np.arange(400, dtype=np.float64)
+    known_from, wrong_to = knowledge_thresholds(fade_pow)
+    values = np.arange(-128, 128)
+    faded = values[None, :] * fade_pow[:, None]
+    np.testing.assert_array_equal(values[None, :] >= known_from[:, None], faded >= INFORMED)
+    np.testing.assert_array_equal(values[None, :] <= wrong_to[:, None], faded <= -INFORMED)
