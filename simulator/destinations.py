@@ -19,14 +19,15 @@ from models import movement as mv
 class DestinationChoice:
     """Choice rows of one day: ``table[row_of[n]]`` is node n's cumulative row (``row_of[n] = -1``: not computed)."""
 
-    def __init__(self, n_nodes: int, dest_nodes: np.ndarray):
+    def __init__(self, n_nodes: int, dest_nodes: np.ndarray, dest_columns: np.ndarray):
         self.dest_nodes = dest_nodes
+        self.dest_columns = dest_columns  # each destination's column in the route tables
         self.row_of = np.full(n_nodes, -1, dtype=np.int32)
         self.table = np.zeros((0, len(dest_nodes)))
         self._inputs = None
 
-    def new_day(self, attractiveness: np.ndarray, stock_persons: np.ndarray, distance_km, params) -> None:
-        """Forget yesterday's rows; ``distance_km(rows)`` gives the (rows, destinations) route distances."""
+    def new_day(self, attractiveness: np.ndarray, stock_persons: np.ndarray, distance_km: np.ndarray, params) -> None:
+        """Forget yesterday's rows; ``distance_km`` is the route tables' (nodes, targets) distance table."""
         self.row_of[:] = -1
         self.table = np.zeros((0, len(self.dest_nodes)))
         self._inputs = (attractiveness, stock_persons, distance_km, params)
@@ -37,7 +38,16 @@ class DestinationChoice:
         missing = np.unique(nodes[self.row_of[nodes] < 0]) if len(nodes) else nodes
         if len(missing):
             attractiveness, stock_persons, distance_km, params = self._inputs
-            new = mv.destination_choice_cdf(attractiveness, stock_persons, distance_km(missing), params)
+            distance = masked_distances(distance_km, missing, self.dest_columns, self.dest_nodes)
+            new = mv.destination_choice_cdf(attractiveness, stock_persons, distance, params)
             self.row_of[missing] = np.arange(len(self.table), len(self.table) + len(missing), dtype=np.int32)
             self.table = np.concatenate([self.table, new]) if len(self.table) else new
         return self.table, self.row_of
+
+
+def masked_distances(distance_km: np.ndarray, rows: np.ndarray, dest_columns: np.ndarray, dest_nodes: np.ndarray) -> np.ndarray:
+    """Route distances (rows, destinations) from the nodes ``rows``; inf from a destination to itself."""
+    rows = np.asarray(rows)
+    distance = distance_km[rows][:, dest_columns]
+    distance[rows[:, None] == dest_nodes[None, :]] = np.inf
+    return distance

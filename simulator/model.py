@@ -38,7 +38,7 @@ from models.listing import agents_with_status, status_mask
 from models.rng import day_key
 from models.state import DEPARTING, FLAG_KNOWS_ROUTES, IN_TRANSIT, ON_LINK, SETTLED
 from simulator.crossings import Crossings, compile_crossings
-from simulator.destinations import DestinationChoice
+from simulator.destinations import DestinationChoice, masked_distances
 from simulator.errors import ScenarioError
 from simulator.events import Event
 from simulator.governments import governments_react
@@ -162,7 +162,7 @@ class MigrationModel(mesa.Model):
         self._targets = np.union1d(g.destination_nodes(), self._origins).astype(np.int32)
         self._dest_nodes = g.destination_nodes()
         self._dest_columns = np.searchsorted(self._targets, self._dest_nodes)
-        self.destination_choice = DestinationChoice(g.n_nodes, self._dest_nodes)
+        self.destination_choice = DestinationChoice(g.n_nodes, self._dest_nodes, self._dest_columns)
         self._routes_dirty = True  # computed once the crossings are compiled
         self.crossings: Crossings = compile_crossings(sc, g)
         self.recorder = Recorder(g, self.days, n_crossings=len(self.crossings.link_ids))
@@ -281,7 +281,7 @@ class MigrationModel(mesa.Model):
         movement = self.params["movement"]
         choice = self.destination_choice
         choice.new_day(
-            self.graph.attractiveness[self._dest_nodes], self._stock_persons[self._dest_nodes], self._masked_distances, movement
+            self.graph.attractiveness[self._dest_nodes], self._stock_persons[self._dest_nodes], self.routes.distance_km, movement
         )
         t1 = clock()
         spawned = self._spawn(day, choice)
@@ -452,12 +452,9 @@ class MigrationModel(mesa.Model):
         combine.at(out, x.link_crossing[links], per_link[links])
         return out
 
-    def _masked_distances(self, rows: np.ndarray | None = None) -> np.ndarray:
-        """Route distances (rows, destinations) from ``rows`` (default: every node); inf to the node itself."""
-        rows = np.arange(self.graph.n_nodes) if rows is None else np.asarray(rows)
-        distance = self.routes.distance_km[rows][:, self._dest_columns]
-        distance[rows[:, None] == self._dest_nodes[None, :]] = np.inf
-        return distance
+    def _masked_distances(self) -> np.ndarray:
+        """Route distances (nodes, destinations); inf from a destination to itself."""
+        return masked_distances(self.routes.distance_km, np.arange(self.graph.n_nodes), self._dest_columns, self._dest_nodes)
 
     def _spawn(self, day: int, choice: DestinationChoice) -> int:
         """New departures: persons owed so far / scale, rounded down, so totals are exact."""

@@ -16,8 +16,8 @@ def test_rows_on_demand_equal_the_whole_table():
     dest = model._dest_nodes
     args = (model.graph.attractiveness[dest], model._stock_persons[dest])
     whole = destination_choice_cdf(*args, model._masked_distances(), params)
-    choice = DestinationChoice(model.graph.n_nodes, dest)
-    choice.new_day(*args, model._masked_distances, params)
+    choice = DestinationChoice(model.graph.n_nodes, dest, model._dest_columns)
+    choice.new_day(*args, model.routes.distance_km, params)
     asked = [5, 0, 5, model.graph.n_nodes - 1]
     table, row_of = choice.rows(asked)
     table, row_of = choice.rows([3, 0])  # rows already computed are kept
@@ -27,5 +27,5 @@ def test_rows_on_demand_equal_the_whole_table():
     # Nobody chooses the place they are at: a destination's own step in its row is zero.
     for j, node in enumerate(dest):
         assert whole[node, j] == (whole[node, j - 1] if j else 0.0)
-    choice.new_day(*args, model._masked_distances, params)
+    choice.new_day(*args, model.routes.distance_km, params)
     assert np.all(choice.row_of < 0) and len(choice.table) == 0
