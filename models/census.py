@@ -180,12 +180,13 @@ def census(
     topics = knowledge.shape[1]
     words = knowledge.reshape(n * topics).view(np.uint32)
     by_status = np.zeros((n_chunks, 256), dtype=np.int64)
-    place = np.zeros((n_chunks, n_nodes * PLACE_CELLS), dtype=np.int64)
-    second_pair = np.zeros((n_chunks, n_nodes * PAIR_CELLS), dtype=np.int64)
+    # Cells count agents of one chunk (int32: a chunk holds fewer than 2**31 agents); their size grows with the graph.
+    place = np.zeros((n_chunks, n_nodes * PLACE_CELLS), dtype=np.int32)
+    second_pair = np.zeros((n_chunks, n_nodes * PAIR_CELLS), dtype=np.int32)
     node_risk = np.zeros((n_chunks, n_nodes), dtype=np.int64)
     community_nodes = n_nodes if with_communities else 1
-    community_first = np.zeros((n_chunks, community_nodes * PAIR_CELLS), dtype=np.int64)
-    community_second = np.zeros((n_chunks, community_nodes * PAIR_CELLS), dtype=np.int64)
+    community_first = np.zeros((n_chunks, community_nodes * PAIR_CELLS), dtype=np.int32)
+    community_second = np.zeros((n_chunks, community_nodes * PAIR_CELLS), dtype=np.int32)
     on_link = np.zeros((n_chunks, n_links), dtype=np.int64)
     waiting = np.zeros((n_chunks, n_links), dtype=np.int64)
     waited_days = np.zeros((n_chunks, n_links), dtype=np.int64)
@@ -198,16 +199,16 @@ def census(
             waited_days[c], longest_wait[c],
         )  # fmt: skip
     # (nodes, transit, knows routes, cell of the first pair)
-    places = place.sum(axis=0).reshape(n_nodes, 4, PAIR_CELLS)
+    places = _sum_rows(place).reshape(n_nodes, 4, PAIR_CELLS)
     first = places.sum(axis=1)
     places = places.sum(axis=2)
-    node_knowledge, _ = _expand_pairs(first, second_pair.sum(axis=0).reshape(n_nodes, PAIR_CELLS), topics)
+    node_knowledge, _ = _expand_pairs(first, _sum_rows(second_pair).reshape(n_nodes, PAIR_CELLS), topics)
     community = np.zeros((n_nodes, topics, 2), dtype=np.int64)
     members = np.zeros(n_nodes, dtype=np.int64)
     if with_communities:
         community, members = _expand_pairs(
-            community_first.sum(axis=0).reshape(n_nodes, PAIR_CELLS),
-            community_second.sum(axis=0).reshape(n_nodes, PAIR_CELLS),
+            _sum_rows(community_first).reshape(n_nodes, PAIR_CELLS),
+            _sum_rows(community_second).reshape(n_nodes, PAIR_CELLS),
             topics,
         )
     return (
@@ -241,6 +242,16 @@ def _expand_pairs(first, second, topics):
                     if topic_class != 0:
                         out[n, 2 * p + half, topic_class - 1] += cells[n, cell]
     return out, people
+
+
+@njit(cache=True)
+def _sum_rows(table):
+    """Column sums of per-chunk counts, in int64."""
+    out = np.zeros(table.shape[1], dtype=np.int64)
+    for r in range(table.shape[0]):
+        for k in range(table.shape[1]):
+            out[k] += table[r, k]
+    return out
 
 
 @njit(cache=True)

@@ -433,9 +433,12 @@ class MigrationModel(mesa.Model):
         """
         g, p = self.graph, self.policy
         previous = getattr(self, "routes", None)
-        self.routes: RouteTables = compute_routes(g, self._targets, p.node_open, passable_link_open(p.link_open, self.crossings))
+        passable = passable_link_open(p.link_open, self.crossings)
+        self.routes: RouteTables = compute_routes(g, self._targets, p.node_open, passable)
         regular = regular_link_open(g, p.link_open, self.crossings)
-        self.regular_routes: RouteTables = compute_routes(g, self._targets, p.node_open, regular)
+        # Where every crossing's regular channel is open, the regular-only graph is the same graph.
+        same = np.array_equal(regular, passable)
+        self.regular_routes: RouteTables = self.routes if same else compute_routes(g, self._targets, p.node_open, regular)
         if previous is None or not news:
             self.stale_routes = self.routes
         else:
@@ -466,26 +469,27 @@ class MigrationModel(mesa.Model):
         owed_before = np.floor(self._departed_persons / self.scale)
         self._departed_persons += self._stream_rate * np.array([factor[o] for o, _, _ in self._streams])
         counts = (np.floor(self._departed_persons / self.scale) - owed_before).astype(np.int64)
+        streams = np.flatnonzero(counts)
+        total = int(counts[streams].sum())
+        if total == 0:
+            return 0
+        # All of today's departures at once, stream after stream (agent order as if added one stream at a time).
+        where = np.repeat(np.array([self._streams[k][0] for k in streams], dtype=np.int32), counts[streams])
+        group = np.repeat(np.array([self._streams[k][1] for k in streams], dtype=np.uint8), counts[streams])
+        new = self.population.add(
+            total,
+            node=where,
+            origin=where,
+            group=group,
+            status=IN_TRANSIT,
+            since_day=min(day, 65535),
+            flags=FLAG_KNOWS_ROUTES,
+        )
+        pop = self.population
+        dest_cdf, dest_row_of = choice.rows(np.unique(where))
         key = day_key(self.seed_value, "spawn", day)
-        dest_cdf, dest_row_of = choice.rows([self._streams[k][0] for k in np.flatnonzero(counts)])
-        total = 0
-        for k in np.flatnonzero(counts):
-            origin, group, _ = self._streams[k]
-            new = self.population.add(
-                int(counts[k]),
-                node=origin,
-                origin=origin,
-                group=group,
-                status=IN_TRANSIT,
-                since_day=min(day, 65535),
-                flags=FLAG_KNOWS_ROUTES,
-            )
-            pop = self.population
-            mv.choose_destinations(
-                new.start, new.stop - new.start, pop.node, pop.destination, dest_cdf, dest_row_of, self._dest_nodes, key
-            )
-            self._synthesize(new, day)
-            total += new.stop - new.start
+        mv.choose_destinations(new.start, total, pop.node, pop.destination, dest_cdf, dest_row_of, self._dest_nodes, key)
+        self._synthesize(new, day)
         return total
 
     # -- events ---------------------------------------------------------------
