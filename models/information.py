@@ -276,11 +276,14 @@ def _word_of_mouth_block(
     b, status, node, origin, flags, knowledge, info_day, trust, today, fade_pow, node_shares, community_shares, route_shares,
     log_stay, strength, key,
 ):  # fmt: skip
+    """Block b's conversations, in three passes with few unpredictable branches: who is visited (the geometric gaps
+    depend only on the draw number), who of them talks, and what each talker hears."""
     n = status.shape[0]
     start = b * WORD_OF_MOUTH_BLOCK
     stop = min(start + WORD_OF_MOUTH_BLOCK, n)
     block_key = key ^ np.uint64(0xB10C)
-    talks = 0
+    visited = np.empty(WORD_OF_MOUTH_BLOCK, dtype=np.int64)
+    m = 0
     i = start - 1
     j = 0
     while True:
@@ -289,31 +292,36 @@ def _word_of_mouth_block(
         i += 1 + np.int64(np.floor(np.log(1.0 - u) / log_stay))
         if i >= stop:
             break
+        visited[m] = i
+        m += 1
+    # Talkers are people at a node who draw below their trust in peers; listed in place.
+    talks = 0
+    for v in range(m):
+        i = visited[v]
         st = status[i]
-        if st >= state.FIRST_TERMINAL or st == state.ON_LINK:
-            continue
-        if uniform(key, i, 0) >= trust[i, WORD_OF_MOUTH] / 100.0:
-            continue
-        talks += 1
-        if (flags[i] & state.FLAG_KNOWS_ROUTES) == 0 and uniform(key, i, 9) < route_shares[node[i]]:
+        present = (st < state.FIRST_TERMINAL) & (st != state.ON_LINK)
+        visited[talks] = i
+        talks += np.int64(present & (uniform(key, i, 0) < trust[i, WORD_OF_MOUTH] / 100.0))
+    for v in range(talks):
+        i = visited[v]
+        here = node[i]
+        if (flags[i] & state.FLAG_KNOWS_ROUTES) == 0 and uniform(key, i, 9) < route_shares[here]:
             flags[i] |= state.FLAG_KNOWS_ROUTES
         _refresh(i, knowledge, info_day, today, fade_pow)
+        home = origin[i]
         for t in range(knowledge.shape[1]):
             # One 64-bit draw per topic: the low bit picks the contact's pool, the high 53 bits the uniform.
             r = bits(key, i, 1 + t)
-            if (r & np.uint64(1)) == 0:
-                informed = node_shares[node[i], t, 0]
-                misinformed = node_shares[node[i], t, 1]
-            else:
-                informed = community_shares[origin[i], t, 0]
-                misinformed = community_shares[origin[i], t, 1]
+            from_home = (r & np.uint64(1)) != 0
+            informed = community_shares[home, t, 0] if from_home else node_shares[here, t, 0]
+            misinformed = community_shares[home, t, 1] if from_home else node_shares[here, t, 1]
             v = (r >> np.uint64(11)) * (1.0 / 9007199254740992.0)
-            if v < informed:
-                if knowledge[i, t] < strength:
-                    knowledge[i, t] = np.int8(strength)
-            elif v < informed + misinformed:
-                if knowledge[i, t] > -strength:
-                    knowledge[i, t] = np.int8(-strength)
+            k = knowledge[i, t]
+            right = v < informed
+            wrong = (not right) and v < informed + misinformed
+            k = np.int8(strength) if right and k < strength else k
+            k = np.int8(-strength) if wrong and k > -strength else k
+            knowledge[i, t] = k
     return talks
 
 
