@@ -160,26 +160,38 @@ def _hit(i, s, status, node, origin, flags, group, trust, slot_kind, slot_probab
     return u if u < p else 2.0
 
 
+@njit(cache=True)
+def _count_watched(status, node, watched):
+    found = 0
+    for j in range(status.shape[0]):  # views indexed by their own counter: no negative-index checks
+        found += watched[node[j]] & np.uint8(status[j] < state.FIRST_TERMINAL)
+    return found
+
+
+@njit(cache=True)
+def _list_watched(status, node, watched, first, out):
+    k = 0
+    for j in range(status.shape[0]):
+        if watched[node[j]] & np.uint8(status[j] < state.FIRST_TERMINAL):
+            out[k] = first + j
+            k += 1
+
+
 @njit(cache=True, parallel=True)
 def _watched_agents(status, node, watched, n_chunks):
     """Agents still in the system whose node (for travellers, the node they left) is watched, in agent order."""
     n = status.shape[0]
     counts = np.zeros(n_chunks, dtype=np.int64)
     for c in prange(n_chunks):
-        found = 0
-        for i in range(c * n // n_chunks, (c + 1) * n // n_chunks):
-            found += watched[node[i]] & np.uint8(status[i] < state.FIRST_TERMINAL)
-        counts[c] = found
+        start, stop = c * n // n_chunks, (c + 1) * n // n_chunks
+        counts[c] = _count_watched(status[start:stop], node[start:stop], watched)
     offsets = np.zeros(n_chunks + 1, dtype=np.int64)
     for c in range(n_chunks):
         offsets[c + 1] = offsets[c] + counts[c]
     agents = np.empty(offsets[n_chunks], dtype=np.int64)
     for c in prange(n_chunks):
-        k = offsets[c]
-        for i in range(c * n // n_chunks, (c + 1) * n // n_chunks):
-            if watched[node[i]] & np.uint8(status[i] < state.FIRST_TERMINAL):
-                agents[k] = i
-                k += 1
+        start, stop = c * n // n_chunks, (c + 1) * n // n_chunks
+        _list_watched(status[start:stop], node[start:stop], watched, start, agents[offsets[c] : offsets[c + 1]])
     return agents
 
 
