@@ -73,8 +73,14 @@ def _census_block(
     # Classes of the four topics: integer comparisons, several agents at a time.
     for j in range(m):
         word = words[j]
-        first_cell[j] = _topic_class(_byte(word, 0), known[j], wrong[j]) | (
-            _topic_class(_byte(word, 1), known[j], wrong[j]) << np.uint8(2)
+        s = status[j]
+        # Place cell: (in transit or waiting, knows the latest closures, first pair's cell).
+        transit = np.uint8(s == state.IN_TRANSIT) | np.uint8(s == state.WAITING)
+        knows = np.uint8((flags[j] & state.FLAG_KNOWS_ROUTES) != 0)
+        first_cell[j] = (
+            _topic_class(_byte(word, 0), known[j], wrong[j])
+            | (_topic_class(_byte(word, 1), known[j], wrong[j]) << np.uint8(2))
+            | (((transit << np.uint8(1)) | knows) << np.uint8(4))
         )
         second_cell[j] = _topic_class(_byte(word, 2), known[j], wrong[j]) | (
             _topic_class(_byte(word, 3), known[j], wrong[j]) << np.uint8(2)
@@ -83,9 +89,13 @@ def _census_block(
     for j in range(m):
         r = risk_base[j] + risk_weight * (np.float64(_byte(words[j], TOPIC_RISK)) * fade[j]) / 100.0
         risk[j] = np.int64(np.round(min(max(r, 0.0), 100.0)))
+    settled = 0  # most agents: counted in a register rather than in memory
     for j in range(m):
         s = status[j]
-        statuses[s] += 1
+        if s == state.SETTLED:
+            settled += 1
+        else:
+            statuses[s] += 1
         if s >= state.FIRST_TERMINAL:
             continue
         if s == state.ON_LINK:
@@ -97,15 +107,14 @@ def _census_block(
                 waited_days[link[j]] += waited
                 longest_wait[link[j]] = max(longest_wait[link[j]], waited)
             here = np.int64(node[j])
-            transit = np.int64(s == state.IN_TRANSIT or s == state.WAITING)
-            knows = np.int64((flags[j] & state.FLAG_KNOWS_ROUTES) != 0)
-            places[here * PLACE_CELLS + (2 * transit + knows) * PAIR_CELLS + first_cell[j]] += 1
+            places[here * PLACE_CELLS + first_cell[j]] += 1
             seconds[here * PAIR_CELLS + second_cell[j]] += 1
             risks[here] += risk[j]
         if with_communities and origin[j] >= 0:
             home = np.int64(origin[j])
-            home_first[home * PAIR_CELLS + first_cell[j]] += 1
+            home_first[home * PAIR_CELLS + (first_cell[j] & np.uint8(PAIR_CELLS - 1))] += 1
             home_second[home * PAIR_CELLS + second_cell[j]] += 1
+    statuses[state.SETTLED] += settled
 
 
 @njit(cache=True)
