@@ -160,6 +160,41 @@ def _hit(i, s, status, node, origin, flags, group, trust, slot_kind, slot_probab
     return u if u < p else 2.0
 
 
+@njit(cache=True)
+def _count_watched(status, node, watched):
+    found = 0
+    for j in range(status.shape[0]):  # views indexed by their own counter: no negative-index checks
+        found += watched[node[j]] & np.uint8(status[j] < state.FIRST_TERMINAL)
+    return found
+
+
+@njit(cache=True)
+def _list_watched(status, node, watched, first, out):
+    k = 0
+    for j in range(status.shape[0]):
+        if watched[node[j]] & np.uint8(status[j] < state.FIRST_TERMINAL):
+            out[k] = first + j
+            k += 1
+
+
+@njit(cache=True, parallel=True)
+def _watched_agents(status, node, watched, n_chunks):
+    """Agents still in the system whose node (for travellers, the node they left) is watched, in agent order."""
+    n = status.shape[0]
+    counts = np.zeros(n_chunks, dtype=np.int64)
+    for c in prange(n_chunks):
+        start, stop = c * n // n_chunks, (c + 1) * n // n_chunks
+        counts[c] = _count_watched(status[start:stop], node[start:stop], watched)
+    offsets = np.zeros(n_chunks + 1, dtype=np.int64)
+    for c in range(n_chunks):
+        offsets[c + 1] = offsets[c] + counts[c]
+    agents = np.empty(offsets[n_chunks], dtype=np.int64)
+    for c in prange(n_chunks):
+        start, stop = c * n // n_chunks, (c + 1) * n // n_chunks
+        _list_watched(status[start:stop], node[start:stop], watched, start, agents[offsets[c] : offsets[c + 1]])
+    return agents
+
+
 @njit(cache=True, parallel=True)
 def exposure_candidates(
     status, node, origin, flags, group, trust, slot_kind, slot_probability, slot_nodes, slot_groups, key, n_chunks
@@ -169,12 +204,26 @@ def exposure_candidates(
     ``slot_probability`` is the daily chance that an eligible agent is reached
     (for word of mouth it is scaled by the agent's trust in peers).  Returns
     (agent, slot, uniform) arrays, in agent order, for every (agent, slot) hit.
+
+    Every channel reaches people by their place, so when the slots act at a
+    few places, the people there are listed first (one cheap pass) and only
+    they are drawn for.
     """
     n = status.shape[0]
     n_slots = slot_kind.shape[0]
+    n_nodes = slot_nodes.shape[1]
+    watched = np.zeros(n_nodes, dtype=np.uint8)
+    for s in range(n_slots):
+        for k in range(n_nodes):
+            watched[k] |= slot_nodes[s, k]
+    # When most places are targeted, a list would cost more than it saves: everybody is drawn for.
+    use_list = watched.sum() * 4 < n_nodes
+    listed = _watched_agents(status, node, watched, n_chunks) if use_list else np.zeros(0, dtype=np.int64)
+    m = listed.shape[0] if use_list else n
     counts = np.zeros(n_chunks, dtype=np.int64)
     for c in prange(n_chunks):
-        for i in range(c * n // n_chunks, (c + 1) * n // n_chunks):
+        for j in range(c * m // n_chunks, (c + 1) * m // n_chunks):
+            i = listed[j] if use_list else j
             for s in range(n_slots):
                 if (
                     _hit(
@@ -191,7 +240,8 @@ def exposure_candidates(
     draws = np.empty(offsets[n_chunks], dtype=np.float64)
     for c in prange(n_chunks):
         k = offsets[c]
-        for i in range(c * n // n_chunks, (c + 1) * n // n_chunks):
+        for j in range(c * m // n_chunks, (c + 1) * m // n_chunks):
+            i = listed[j] if use_list else j
             for s in range(n_slots):
                 u = _hit(
                     i, s, status, node, origin, flags, group, trust, slot_kind, slot_probability, slot_nodes, slot_groups, key
@@ -238,11 +288,14 @@ def _word_of_mouth_block(
     b, status, node, origin, flags, knowledge, info_day, trust, today, fade_pow, node_shares, community_shares, route_shares,
     log_stay, strength, key,
 ):  # fmt: skip
+    """Block b's conversations, in three passes with few unpredictable branches: who is visited (the geometric gaps
+    depend only on the draw number), who of them talks, and what each talker hears."""
     n = status.shape[0]
     start = b * WORD_OF_MOUTH_BLOCK
     stop = min(start + WORD_OF_MOUTH_BLOCK, n)
     block_key = key ^ np.uint64(0xB10C)
-    talks = 0
+    visited = np.empty(WORD_OF_MOUTH_BLOCK, dtype=np.int64)
+    m = 0
     i = start - 1
     j = 0
     while True:
@@ -251,31 +304,36 @@ def _word_of_mouth_block(
         i += 1 + np.int64(np.floor(np.log(1.0 - u) / log_stay))
         if i >= stop:
             break
+        visited[m] = i
+        m += 1
+    # Talkers are people at a node who draw below their trust in peers; listed in place.
+    talks = 0
+    for v in range(m):
+        i = visited[v]
         st = status[i]
-        if st >= state.FIRST_TERMINAL or st == state.ON_LINK:
-            continue
-        if uniform(key, i, 0) >= trust[i, WORD_OF_MOUTH] / 100.0:
-            continue
-        talks += 1
-        if (flags[i] & state.FLAG_KNOWS_ROUTES) == 0 and uniform(key, i, 9) < route_shares[node[i]]:
+        present = (st < state.FIRST_TERMINAL) & (st != state.ON_LINK)
+        visited[talks] = i
+        talks += np.int64(present & (uniform(key, i, 0) < trust[i, WORD_OF_MOUTH] / 100.0))
+    for v in range(talks):
+        i = visited[v]
+        here = node[i]
+        if (flags[i] & state.FLAG_KNOWS_ROUTES) == 0 and uniform(key, i, 9) < route_shares[here]:
             flags[i] |= state.FLAG_KNOWS_ROUTES
         _refresh(i, knowledge, info_day, today, fade_pow)
+        home = origin[i]
         for t in range(knowledge.shape[1]):
             # One 64-bit draw per topic: the low bit picks the contact's pool, the high 53 bits the uniform.
             r = bits(key, i, 1 + t)
-            if (r & np.uint64(1)) == 0:
-                informed = node_shares[node[i], t, 0]
-                misinformed = node_shares[node[i], t, 1]
-            else:
-                informed = community_shares[origin[i], t, 0]
-                misinformed = community_shares[origin[i], t, 1]
+            from_home = (r & np.uint64(1)) != 0
+            informed = community_shares[home, t, 0] if from_home else node_shares[here, t, 0]
+            misinformed = community_shares[home, t, 1] if from_home else node_shares[here, t, 1]
             v = (r >> np.uint64(11)) * (1.0 / 9007199254740992.0)
-            if v < informed:
-                if knowledge[i, t] < strength:
-                    knowledge[i, t] = np.int8(strength)
-            elif v < informed + misinformed:
-                if knowledge[i, t] > -strength:
-                    knowledge[i, t] = np.int8(-strength)
+            k = knowledge[i, t]
+            right = v < informed
+            wrong = (not right) and v < informed + misinformed
+            k = np.int8(strength) if right and k < strength else k
+            k = np.int8(-strength) if wrong and k > -strength else k
+            knowledge[i, t] = k
     return talks
 
 

@@ -24,6 +24,7 @@ summed afterwards, so results are exact integers whatever the thread count.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,7 +46,7 @@ from models.crossings import (
 )
 from models.information import TOPIC_ALTERNATIVES, TOPIC_REGULAR, TOPIC_RISK, TOPIC_SERVICES, knowledge_now
 from models.params import parameter
-from models.rng import uniform
+from models.rng import bits, uniform
 
 
 @dataclass(frozen=True)
@@ -176,18 +177,92 @@ def _pick(cdf_row, u):
 
 
 @njit(cache=True)
-def choose_destinations(first_agent, count, node, destination, dest_cdf, dest_nodes, key_destination):
+def choose_destinations(first_agent, count, node, destination, dest_cdf, dest_row_of, dest_nodes, key_destination):
     """Give agents first_agent..first_agent+count-1 a destination from their node's choice row.
 
-    Agents with no reachable destination get -1.
+    ``dest_cdf[dest_row_of[n]]`` is node n's row (see
+    :class:`simulator.destinations.DestinationChoice`).  Agents with no
+    reachable destination get -1.
     """
     for i in range(first_agent, first_agent + count):
-        k = _pick(dest_cdf[node[i]], uniform(key_destination, i, 0))
+        k = _pick(dest_cdf[dest_row_of[node[i]]], uniform(key_destination, i, 0))
         destination[i] = dest_nodes[k] if k >= 0 else -1
+
+
+@njit(cache=True)
+def choose_origins(first_agent, count, origin, origins, cdf, key):
+    """Give agents first_agent..first_agent+count-1 an origin drawn from ``origins`` with cumulative shares ``cdf``."""
+    last = origins.shape[0] - 1
+    for i in range(first_agent, first_agent + count):
+        k = np.searchsorted(cdf, uniform(key, i, 0), side="right")
+        origin[i] = origins[min(k, last)]
+
+
+def draw_limit(probability: float) -> np.uint64:
+    """The integer L such that a draw's top 53 bits are below L exactly when its uniform is below ``probability``."""
+    return np.uint64(min(math.ceil(max(probability, 0.0) * 2.0**53), 2**53))
+
+
+CANDIDATE_BLOCK = 2048  # agents whose candidate flags are computed together (a loop the compiler vectorises)
+
+
+@njit(cache=True, inline="always")
+def _is_candidate(s, key_onward, i, settled_limit):
+    return (s == state.IN_TRANSIT) | ((s == state.SETTLED) & ((bits(key_onward, i, 0) >> np.uint64(11)) < settled_limit))
+
+
+@njit(cache=True)
+def _count_candidates(status, key_onward, settled_limit, start, stop):
+    part = status[start:stop]  # indexed by its own counter, so the loop vectorises
+    found = 0
+    for j in range(part.shape[0]):
+        found += np.int64(_is_candidate(part[j], key_onward, start + j, settled_limit))
+    return found
+
+
+@njit(cache=True)
+def _list_candidates(status, key_onward, settled_limit, start, stop, out):
+    flags = np.zeros(CANDIDATE_BLOCK, dtype=np.uint8)
+    words = flags.view(np.uint64)  # eight flags at a time: most are zero
+    k = 0
+    for first in range(start, stop, CANDIDATE_BLOCK):
+        block = status[first : min(first + CANDIDATE_BLOCK, stop)]
+        m = block.shape[0]
+        for j in range(m):
+            flags[j] = np.uint8(_is_candidate(block[j], key_onward, first + j, settled_limit))
+        for w in range((m + 7) // 8):
+            if words[w] != 0:
+                for j in range(8 * w, min(8 * w + 8, m)):
+                    if flags[j]:
+                        out[k] = first + j
+                        k += 1
+
+
+@njit(cache=True, parallel=True)
+def decide_candidates(status, key_onward, settled_limit, n_chunks):
+    """The agents the decide phase must look at, in agent order: everybody in transit at a node, and the settled
+    whose onward draw (``uniform(key_onward, i, 0)``) is below the largest chance of moving (its
+    :func:`draw_limit`).  Everybody else does nothing today, so the phase costs one draw per settled person,
+    computed several agents at a time.
+    """
+    n = status.shape[0]
+    counts = np.zeros(n_chunks, dtype=np.int64)
+    for c in prange(n_chunks):
+        counts[c] = _count_candidates(status, key_onward, settled_limit, c * n // n_chunks, (c + 1) * n // n_chunks)
+    offsets = np.zeros(n_chunks + 1, dtype=np.int64)
+    for c in range(n_chunks):
+        offsets[c + 1] = offsets[c] + counts[c]
+    agents = np.empty(offsets[n_chunks], dtype=np.int64)
+    for c in prange(n_chunks):
+        _list_candidates(
+            status, key_onward, settled_limit, c * n // n_chunks, (c + 1) * n // n_chunks, agents[offsets[c] : offsets[c + 1]]
+        )
+    return agents
 
 
 @njit(cache=True, parallel=True)
 def decide(
+    candidates,
     status,
     node,
     destination,
@@ -201,6 +276,7 @@ def decide(
     onward_probability,
     return_probability,
     dest_cdf,
+    dest_row_of,
     dest_nodes,
     desist_probability,
     services_reduction,
@@ -224,13 +300,17 @@ def decide(
     status.  Sets ``status`` to DEPARTING for agents who leave.  Returns
     per-chunk counts (n_chunks, 3): onward moves, returns, and people who
     stayed at origin.
+
+    Only ``candidates`` (from :func:`decide_candidates`) are looked at; a
+    settled mover draws its destination from ``dest_cdf[dest_row_of[node]]``.
     """
-    n = status.shape[0]
+    n = candidates.shape[0]
     decided = np.zeros((n_chunks, 3), dtype=np.int64)
     for c in prange(n_chunks):
         start = c * n // n_chunks
         stop = (c + 1) * n // n_chunks
-        for i in range(start, stop):
+        for j in range(start, stop):
+            i = candidates[j]
             s = status[i]
             if s == state.IN_TRANSIT:
                 here = node[i]
@@ -264,7 +344,7 @@ def decide(
                 if (flags[i] & state.FLAG_REGULAR_STATUS) != 0:
                     onward *= 1.0 - regular_status_reduction
                 if u < return_probability + onward:
-                    k = _pick(dest_cdf[here], uniform(key_destination, i, 0))
+                    k = _pick(dest_cdf[dest_row_of[here]], uniform(key_destination, i, 0))
                     if k >= 0 and dest_nodes[k] != here:
                         destination[i] = dest_nodes[k]
                         status[i] = state.DEPARTING
@@ -344,6 +424,7 @@ def _cross(
 
 @njit(cache=True, parallel=True)
 def travel(
+    movers,
     status,
     node,
     link,
@@ -401,11 +482,14 @@ def travel(
     ``crossing_regular_open[x, g]`` is whether crossing x's regular channel is
     open to group g.
 
-    Returns per-chunk tallies: (left, entered, arrived, returned) per node with
-    shape (n_chunks, 4, nodes), links entered per link (n_chunks, links), and
-    per crossing (n_chunks, crossings, len(TALLY)).
+    Only ``movers`` (the agents departing or on a link, listed by
+    :func:`models.listing.agents_with_status`) are looked at, split evenly
+    between ``n_chunks`` chunks.  Returns per-chunk tallies: (left, entered,
+    arrived, returned) per node with shape (n_chunks, 4, nodes), links entered
+    per link (n_chunks, links), and per crossing (n_chunks, crossings,
+    len(TALLY)).
     """
-    n = status.shape[0]
+    n = movers.shape[0]
     n_nodes = node_open.shape[0]
     n_links = link_src.shape[0]
     n_crossings = crossing_regular_open.shape[0]
@@ -415,7 +499,8 @@ def travel(
     for c in prange(n_chunks):
         start = c * n // n_chunks
         stop = (c + 1) * n // n_chunks
-        for i in range(start, stop):
+        for j in range(start, stop):
+            i = movers[j]
             s = status[i]
             if s != state.DEPARTING and s != state.ON_LINK:
                 continue

@@ -45,6 +45,7 @@ def run_scenario(
     """
     model = MigrationModel(scenario=scenario, seed=seed, scale=scale, days=days, parameters=parameters, ruleset=ruleset)
     result = run_model(model, progress)
+    del model  # the agents are not needed to write the results
     if out is not None:
         result.write(out)
     return result

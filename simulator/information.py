@@ -99,10 +99,10 @@ class InformationState:
 
     def update_fading(self, params) -> None:
         """Table of (1 - forgetting rate) ** days, for lazy fading."""
-        from models.census import threshold_gaps
+        from models.census import knowledge_thresholds
 
         self.fade_pow = (1.0 - params.forgetting_rate_per_day) ** np.arange(self.days + 2, dtype=np.float64)
-        self.threshold_gaps = threshold_gaps(self.fade_pow)
+        self.knowledge_thresholds = knowledge_thresholds(self.fade_pow)
 
     def start_campaign(self, campaign, model) -> None:
         """Open one slot per channel of ``campaign``."""

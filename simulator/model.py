@@ -34,9 +34,11 @@ from models import PARAMETER_SETS
 from models import movement as mv
 from models.census import census
 from models.information import synthesize
-from models.rng import day_key, uniforms
-from models.state import FLAG_KNOWS_ROUTES, IN_TRANSIT, SETTLED
+from models.listing import agents_with_status, status_mask
+from models.rng import day_key
+from models.state import DEPARTING, FLAG_KNOWS_ROUTES, IN_TRANSIT, ON_LINK, SETTLED
 from simulator.crossings import Crossings, compile_crossings
+from simulator.destinations import DestinationChoice, masked_distances
 from simulator.errors import ScenarioError
 from simulator.events import Event
 from simulator.governments import governments_react
@@ -169,6 +171,7 @@ class MigrationModel(mesa.Model):
         self._targets = np.union1d(g.destination_nodes(), self._origins).astype(np.int32)
         self._dest_nodes = g.destination_nodes()
         self._dest_columns = np.searchsorted(self._targets, self._dest_nodes)
+        self.destination_choice = DestinationChoice(g.n_nodes, self._dest_nodes, self._dest_columns)
         self._routes_dirty = True  # computed once the crossings are compiled
         self.crossings: Crossings = compile_crossings(sc, g)
         self.recorder = Recorder(g, self.days, n_crossings=len(self.crossings.link_ids))
@@ -203,8 +206,7 @@ class MigrationModel(mesa.Model):
             node = g.index(node_id)
             new = self.population.add(count, node=node, destination=node, status=SETTLED, flags=FLAG_KNOWS_ROUTES)
             if len(origins):
-                u = uniforms(key, new.start, count, 0)
-                self.population.origin[new] = origins[np.minimum(np.searchsorted(cdf, u, side="right"), len(origins) - 1)]
+                mv.choose_origins(new.start, count, self.population.origin, origins, cdf, key)
             self._synthesize(new, 0)
 
     def _synthesize(self, new: slice, day: int) -> None:
@@ -255,12 +257,12 @@ class MigrationModel(mesa.Model):
             pop.risk_base,
             np.uint16(day),
             self.information.fade_pow,
-            *self.information.threshold_gaps,
+            *self.information.knowledge_thresholds,
             day % COMMUNITY_REFRESH_DAYS == 0,
             self.params["information"].risk_knowledge_weight,
             self.graph.n_nodes,
             self.graph.n_links,
-            _chunks(),
+            numba.get_num_threads(),  # one table of counts per thread: their size grows with the graph
         )
 
     # -- the daily loop -------------------------------------------------------
@@ -289,14 +291,12 @@ class MigrationModel(mesa.Model):
         if self._routes_dirty:
             self.update_routes()
         movement = self.params["movement"]
-        dest_cdf = mv.destination_choice_cdf(
-            self.graph.attractiveness[self._dest_nodes],
-            self._stock_persons[self._dest_nodes],
-            self._masked_distances(),
-            movement,
+        choice = self.destination_choice
+        choice.new_day(
+            self.graph.attractiveness[self._dest_nodes], self._stock_persons[self._dest_nodes], self.routes.distance_km, movement
         )
         t1 = clock()
-        spawned = self._spawn(day, dest_cdf)
+        spawned = self._spawn(day, choice)
         t2 = clock()
         self.information.phase(self, day)
         t3 = clock()
@@ -307,7 +307,17 @@ class MigrationModel(mesa.Model):
         onward = np.full(self.graph.n_nodes, movement.onward_probability_per_day)
         today = np.uint16(min(day, 65535))
         fade_pow = self.information.fade_pow
+        # Only people in transit and the settled whose onward draw is below the largest chance of moving can act.
+        move_chance = max(
+            movement.return_probability_per_day,
+            (movement.return_probability_per_day + onward * (1.0 + info.misinformation_weight)).max(),
+        )
+        candidates = mv.decide_candidates(
+            pop.status, day_key(self.seed_value, "onward", day), mv.draw_limit(move_chance), _chunks()
+        )
+        dest_cdf, dest_row_of = choice.rows(pop.node[candidates[pop.status[candidates] == SETTLED]])
         decided = mv.decide(
+            candidates,
             pop.status,
             pop.node,
             pop.destination,
@@ -321,6 +331,7 @@ class MigrationModel(mesa.Model):
             onward,
             movement.return_probability_per_day,
             dest_cdf,
+            dest_row_of,
             self._dest_nodes,
             info.alternatives_desist_probability_per_day,
             info.services_onward_reduction,
@@ -335,7 +346,9 @@ class MigrationModel(mesa.Model):
         t4 = clock()
         x = self.crossings
         queue_departures, queue_flows, queue_tally = self.queues.run(self, day)
+        movers = agents_with_status(pop.status, status_mask(DEPARTING, ON_LINK), _chunks())
         node_tally, link_tally, crossing_tally = mv.travel(
+            movers,
             pop.status,
             pop.node,
             pop.link,
@@ -382,7 +395,7 @@ class MigrationModel(mesa.Model):
                 ]
             ),
             day_key(self.seed_value, "crossing", day),
-            _chunks(),
+            numba.get_num_threads(),  # per-chunk tallies are sized by the graph; the list splits evenly
         )
         t5 = clock()
         node_tally = node_tally.sum(axis=0)
@@ -432,9 +445,12 @@ class MigrationModel(mesa.Model):
         """
         g, p = self.graph, self.policy
         previous = getattr(self, "routes", None)
-        self.routes: RouteTables = compute_routes(g, self._targets, p.node_open, passable_link_open(p.link_open, self.crossings))
+        passable = passable_link_open(p.link_open, self.crossings)
+        self.routes: RouteTables = compute_routes(g, self._targets, p.node_open, passable)
         regular = regular_link_open(g, p.link_open, self.crossings)
-        self.regular_routes: RouteTables = compute_routes(g, self._targets, p.node_open, regular)
+        # Where every crossing's regular channel is open, the regular-only graph is the same graph.
+        same = np.array_equal(regular, passable)
+        self.regular_routes: RouteTables = self.routes if same else compute_routes(g, self._targets, p.node_open, regular)
         if previous is None or not news:
             self.stale_routes = self.routes
         else:
@@ -452,11 +468,10 @@ class MigrationModel(mesa.Model):
         return out
 
     def _masked_distances(self) -> np.ndarray:
-        distance = self.routes.distance_km[:, self._dest_columns].copy()
-        distance[self._dest_nodes, np.arange(len(self._dest_nodes))] = np.inf
-        return distance
+        """Route distances (nodes, destinations); inf from a destination to itself."""
+        return masked_distances(self.routes.distance_km, np.arange(self.graph.n_nodes), self._dest_columns, self._dest_nodes)
 
-    def _spawn(self, day: int, dest_cdf: np.ndarray) -> int:
+    def _spawn(self, day: int, choice: DestinationChoice) -> int:
         """New departures: persons owed so far / scale, rounded down, so totals are exact."""
         for k, (_, _, steps) in enumerate(self._streams):
             for step_day, rate in steps:
@@ -466,23 +481,27 @@ class MigrationModel(mesa.Model):
         owed_before = np.floor(self._departed_persons / self.scale)
         self._departed_persons += self._stream_rate * np.array([factor[o] for o, _, _ in self._streams])
         counts = (np.floor(self._departed_persons / self.scale) - owed_before).astype(np.int64)
+        streams = np.flatnonzero(counts)
+        total = int(counts[streams].sum())
+        if total == 0:
+            return 0
+        # All of today's departures at once, stream after stream (agent order as if added one stream at a time).
+        where = np.repeat(np.array([self._streams[k][0] for k in streams], dtype=np.int32), counts[streams])
+        group = np.repeat(np.array([self._streams[k][1] for k in streams], dtype=np.uint8), counts[streams])
+        new = self.population.add(
+            total,
+            node=where,
+            origin=where,
+            group=group,
+            status=IN_TRANSIT,
+            since_day=min(day, 65535),
+            flags=FLAG_KNOWS_ROUTES,
+        )
+        pop = self.population
+        dest_cdf, dest_row_of = choice.rows(np.unique(where))
         key = day_key(self.seed_value, "spawn", day)
-        total = 0
-        for k in np.flatnonzero(counts):
-            origin, group, _ = self._streams[k]
-            new = self.population.add(
-                int(counts[k]),
-                node=origin,
-                origin=origin,
-                group=group,
-                status=IN_TRANSIT,
-                since_day=min(day, 65535),
-                flags=FLAG_KNOWS_ROUTES,
-            )
-            pop = self.population
-            mv.choose_destinations(new.start, new.stop - new.start, pop.node, pop.destination, dest_cdf, self._dest_nodes, key)
-            self._synthesize(new, day)
-            total += new.stop - new.start
+        mv.choose_destinations(new.start, total, pop.node, pop.destination, dest_cdf, dest_row_of, self._dest_nodes, key)
+        self._synthesize(new, day)
         return total
 
     # -- events ---------------------------------------------------------------

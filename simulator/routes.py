@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
@@ -50,23 +51,40 @@ def compute_routes(graph: CompiledGraph, targets: np.ndarray, node_open: np.ndar
     src, dst, length, ids = src[first], dst[first], length[first], ids[first]
     # Reversed graph: an edge dst -> src, so distances from a target are distances to it.
     reversed_graph = csr_matrix((length, (dst, src)), shape=(n, n))
-    link_of = csr_matrix((ids + 1, (src, dst)), shape=(n, n))
     if len(targets):
         dist, pred = dijkstra(reversed_graph, directed=True, indices=targets, return_predecessors=True)
     else:
         dist = np.zeros((0, n))
         pred = np.zeros((0, n), dtype=np.int32)
     distance_km = dist.T.copy()  # (n, targets)
-    next_node = pred.T  # next node from n towards target j, -9999 where none
-    next_link = np.full((n, len(targets)), -1, dtype=np.int32)
-    rows, cols = np.nonzero(next_node >= 0)
-    if len(rows):
-        next_link[rows, cols] = np.asarray(link_of[rows, next_node[rows, cols]]).ravel().astype(np.int32) - 1
+    # src is sorted, one link per (src, dst): each node's outgoing links are a slice.
+    first_out = np.searchsorted(src, np.arange(n + 1)).astype(np.int64)
+    next_link = _next_links(pred.astype(np.int32, copy=False), first_out, dst.astype(np.int32), ids.astype(np.int32))
     target_column = np.full(n, -1, dtype=np.int32)
     target_column[targets] = np.arange(len(targets), dtype=np.int32)
     return RouteTables(
         targets=np.asarray(targets, dtype=np.int32), target_column=target_column, next_link=next_link, distance_km=distance_km
     )
+
+
+@njit(cache=True)
+def _next_links(pred, first_out, link_dst, link_id):
+    """(nodes, targets) directed link from each node to its predecessor towards each target (-1: none).
+
+    ``pred[j, v]`` is the next node from v towards target j (negative: none);
+    node v's usable links are ``first_out[v] .. first_out[v + 1]``.
+    """
+    n_targets, n = pred.shape
+    out = np.full((n, n_targets), -1, dtype=np.int32)
+    for v in range(n):
+        for j in range(n_targets):
+            towards = pred[j, v]
+            if towards >= 0:
+                for e in range(first_out[v], first_out[v + 1]):
+                    if link_dst[e] == towards:
+                        out[v, j] = link_id[e]
+                        break
+    return out
 
 
 def regular_link_open(graph: CompiledGraph, link_open: np.ndarray, crossings) -> np.ndarray:

@@ -115,3 +115,29 @@ def test_counter_rng_is_uniform_and_keyed():
     assert not np.array_equal(u[:100], uniforms(day_key(1, "leave", 1), 0, 100, 0))
     assert not np.array_equal(u[:100], uniforms(day_key(2, "leave", 0), 0, 100, 0))
     assert not np.array_equal(u[:100], uniforms(day_key(1, "onward", 0), 0, 100, 0))
+
+
+def test_draw_limit_matches_the_uniform_comparison():
+    from models.movement import draw_limit
+
+    rng = np.random.default_rng(3)  # test data only
+    top_bits = np.concatenate([rng.integers(0, 2**53, 20000, dtype=np.uint64), np.arange(0, 50, dtype=np.uint64)])
+    uniforms_ = top_bits.astype(np.float64) * (1.0 / 9007199254740992.0)
+    for p in [0.0, 1e-300, 2.0e-5, 3.2e-4, 0.5, 1.0 - 2**-53, 1.0, 1.5, *rng.random(20), *(uniforms_[:20])]:
+        limit = draw_limit(float(p))
+        np.testing.assert_array_equal(top_bits < limit, uniforms_ < p)
+
+
+def test_decide_looks_only_at_candidates_and_matches_a_full_scan():
+    """Candidates are everyone in transit and the settled whose onward draw is below the limit, in agent order."""
+    from models.movement import decide_candidates, draw_limit
+    from models.rng import bits
+
+    rng = np.random.default_rng(4)  # test data only
+    status = rng.choice(np.array([SETTLED, IN_TRANSIT, ON_LINK, 10], dtype=np.uint8), 20000, p=[0.7, 0.1, 0.1, 0.1])
+    key = day_key(9, "onward", 3)
+    for p in (0.0, 0.01, 0.3):
+        draws = np.array([bits(key, i, 0) for i in range(len(status))], dtype=np.uint64) >> np.uint64(11)
+        expected = np.flatnonzero((status == IN_TRANSIT) | ((status == SETTLED) & (draws < draw_limit(p))))
+        for chunks in (1, 7):
+            np.testing.assert_array_equal(decide_candidates(status, key, draw_limit(p), chunks), expected)

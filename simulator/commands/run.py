@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import sys
 from pathlib import Path
 
@@ -91,6 +92,9 @@ def run(args) -> int:
         from simulator.campaign_effects import campaign_effects
 
         result.tables["campaign_effects"] = campaign_effects(model, result.tables)
+    # Writing the results needs none of the agents: free them first, so writing does not add to the peak memory.
+    del model
+    gc.collect()
     result.write(out)
     if not args.quiet:
         from simulator.campaign_effects import format_campaign_effects
