@@ -61,14 +61,14 @@ def count_value(tables: dict[str, pd.DataFrame], t: CountTarget) -> float:
     days = lambda frame: (frame["day"] >= t.first_day) & (frame["day"] <= t.last_day)  # noqa: E731
     if t.quantity in ("irregular_crossings", "crossings"):
         x = tables["crossings"]
-        x = x[(x["link_id"] == t.place) & days(x)]
+        x = x[x["link_id"].isin(t.place.split(";")) & days(x)]
         columns = ["irregular"] if t.quantity == "irregular_crossings" else ["regular", "irregular", "admitted"]
         return float(x[columns].to_numpy().sum())
     if t.quantity == "arrivals":
         c = tables["countries"]
-        return float(c.loc[(c["iso3"] == t.place) & days(c), "arrivals"].sum())
+        return float(c.loc[c["iso3"].isin(t.place.split(";")) & days(c), "arrivals"].sum())
     nodes = tables["nodes"]
-    return float(nodes.loc[(nodes["node_id"] == t.place) & days(nodes), t.quantity].sum())
+    return float(nodes.loc[nodes["node_id"].isin(t.place.split(";")) & days(nodes), t.quantity].sum())
 
 
 def pooled(frame: pd.DataFrame) -> dict[str, tuple[np.ndarray, float]]:
@@ -77,10 +77,10 @@ def pooled(frame: pd.DataFrame) -> dict[str, tuple[np.ndarray, float]]:
     for target, rows in frame.groupby("target", sort=False):
         if target == FAILED:
             continue
-        wide = rows.pivot_table(index="replicate", columns="category", values="value", aggfunc="first", sort=False)
-        n = rows.groupby("replicate")["n"].first()
         categories = list(dict.fromkeys(rows["category"]))
-        values = wide[categories].to_numpy(dtype=float)
+        wide = rows.pivot(index="replicate", columns="category", values="value").reindex(columns=categories)
+        n = rows.groupby("replicate")["n"].first()
+        values = wide.to_numpy(dtype=float)
         if np.isnan(n.to_numpy()).all():
             out[target] = (np.nanmean(values, axis=0), np.nan)
         else:

@@ -38,6 +38,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import NullFormatter  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
@@ -100,13 +101,18 @@ def build_tables(targets, evaluator, de, posterior, final_frame: pd.DataFrame, s
             verdict = "fits elsewhere"
         else:
             verdict = "cannot reach"
-        values = np.asarray(best_sim.get(t.id, (np.full(len(getattr(t, "categories", [""])), np.nan), 0))[0], dtype=float)
+        values, respondents = best_sim.get(t.id, (np.full(len(getattr(t, "categories", [""])), np.nan), 0.0))
+        values = np.asarray(values, dtype=float)
+        note = ""
+        if isinstance(t, MarginalTarget) and not respondents > 0:
+            note = "no simulated respondents: nobody is at the survey's places in its window"
         closest_values = _natural(parameters, closest.internal)
         verdicts[t.id] = {
             "verdict": verdict,
             "best_z": best_z,
             "closest_z": closest_z,
             "closest_at": closest_values,
+            "note": note,
         }
         weights = posterior.weights
         categories = t.categories if isinstance(t, MarginalTarget) else ("",)
@@ -126,6 +132,8 @@ def build_tables(targets, evaluator, de, posterior, final_frame: pd.DataFrame, s
                     "z": float(z[j]) if j < len(z) else np.nan,
                     "deviance": deviance,
                     "verdict": verdict,
+                    "note": note,
+                    "simulated_respondents": respondents if isinstance(t, MarginalTarget) else np.nan,
                     "closest_abs_z": closest_z,
                     "error_model": error_model_text(t),
                     "n_given": getattr(t, "n_given", True),
@@ -305,7 +313,9 @@ def _posterior_plot(posterior: pd.DataFrame, labels: list[str], logs: list[bool]
         for j, b in enumerate(labels):
             ax = axes[i, j]
             if i == j:
-                ax.hist(posterior[a], weights=w, bins=12, color=PALETTE[0], alpha=0.7)
+                values = posterior[a].to_numpy()
+                bins = np.geomspace(values.min(), values.max() * 1.0001, 12) if logs[i] and values.min() > 0 else 12
+                ax.hist(values, weights=w, bins=bins, color=PALETTE[0], alpha=0.7)
                 if logs[i]:
                     ax.set_xscale("log")
             elif i > j:
@@ -321,6 +331,8 @@ def _posterior_plot(posterior: pd.DataFrame, labels: list[str], logs: list[bool]
             if j == 0 and i > 0:
                 ax.set_ylabel(a.split(".", 1)[1], fontsize=7)
             ax.tick_params(labelsize=6)
+            ax.xaxis.set_minor_formatter(NullFormatter())
+            ax.yaxis.set_minor_formatter(NullFormatter())
     return _png(fig)
 
 
@@ -355,7 +367,9 @@ def _verdict_lines(result, tables) -> list[str]:
     out = []
     for t in result.targets.all:
         v = tables["verdicts"][t.id]
-        if v["verdict"] == "cannot reach":
+        if v["note"]:
+            out.append(f"<li><b>{html.escape(t.id)}</b>: {v['verdict']}; {html.escape(v['note'])}.</li>")
+        elif v["verdict"] == "cannot reach":
             at = ", ".join(f"{k.split('.', 1)[1]} {x:.3g}" for k, x in v["closest_at"].items())
             out.append(
                 f"<li><b>{html.escape(t.id)}</b>: the model cannot reach it within these bounds; at best "
@@ -365,7 +379,7 @@ def _verdict_lines(result, tables) -> list[str]:
             out.append(
                 f"<li><b>{html.escape(t.id)}</b>: {v['verdict']} ({v['best_z']:.1f} standard errors at the best point).</li>"
             )
-    return out or ["<li>Every fitted target is within 2 standard errors at the best point.</li>"]
+    return out or ["<li>Every target is within 2 standard errors at the best point.</li>"]
 
 
 def _html(result, tables, summary, yaml_text, images) -> str:

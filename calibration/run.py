@@ -12,6 +12,7 @@ on from the first missing one.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import time
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numba
 import pandas as pd
 
 from calibration.evaluate import Evaluator, calibration_scenario
@@ -115,11 +117,12 @@ def calibrate(
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     open_calibration_folder(folder, manifest)
-    cluster = cluster or Cluster()
+    cluster = _one_thread_per_run(cluster or Cluster())
     evaluator = Evaluator(calibration_scenario(base, spec), spec, folder, cluster, scale, days, progress)
     if on_generation is not None:
         _watch(evaluator, on_generation)
     completed = False
+    threads = numba.get_num_threads()
     try:
         with cluster.session():
             de = run_differential_evolution(evaluator, replicate_seeds(seed, spec.replicates), spec.optimiser)
@@ -127,6 +130,7 @@ def calibrate(
             final = evaluator.batch("best", 0, de.best[None, :], [replicate_seeds(seed, spec.final_replicates)])
         completed = True
     finally:
+        numba.set_num_threads(threads)  # a serial calibration set this process's threads for its runs
         seconds = time.perf_counter() - started
         _log_session(folder, cluster, evaluator.runs_now, seconds, completed)
     from calibration.report import build_tables, write_report
@@ -157,6 +161,17 @@ def calibrate(
     if report:
         write_report(result, tables, folder / "report")
     return result
+
+
+def _one_thread_per_run(cluster: Cluster) -> Cluster:
+    """Calibration runs are small (a coarse scale): one Numba thread each, unless asked otherwise.
+
+    Threads synchronise every day of a run; for a few thousand agents that
+    costs far more than the work, above all on cores shared with other jobs.
+    """
+    if cluster.numba_threads is not None:
+        return cluster
+    return dataclasses.replace(cluster, numba_threads=1)
 
 
 def _watch(evaluator: Evaluator, on_generation: Callable[[dict], Any]) -> None:

@@ -61,6 +61,7 @@ PRIORS = ("uniform", "normal")
 QUANTITIES = ("irregular_crossings", "crossings", "arrivals", "entries", "departures")
 STOCK_COLUMNS = ("iso3", "date", "persons", "source")
 FLOW_COLUMNS = ("series", "quantity", "place", "start_date", "end_date", "persons", "source")
+# A flow's place: crossing links (crossings), a country (arrivals) or nodes (entries, departures); several joined by ";".
 
 
 class ParameterRange(Strict):
@@ -269,7 +270,7 @@ class CountTarget:
     id: str
     kind: str  # "stock" or "flow"
     quantity: str  # people (stocks) or a flow quantity
-    place: str
+    place: str  # a country (stocks, arrivals), links or nodes, several joined by ";" (summed)
     first_day: int
     last_day: int
     observed: float
@@ -468,16 +469,17 @@ def _flows(entry: CountsFile, path: Path, shown: str, scenario, days: int) -> li
                 line,
                 "quantity",
             )
-        place = row["place"].strip()
-        if quantity in ("irregular_crossings", "crossings"):
-            known, what = links, "a link with a border crossing"
-            ok = place in links and place in {lk.id for lk in scenario.links if _crosses(lk, scenario)}
-        elif quantity == "arrivals":
-            known, what, ok = countries, "a country of the scenario", place in countries
-        else:
-            known, what, ok = nodes, "a node of the scenario", place in nodes
-        if not ok:
-            raise ScenarioError(f"'{place}' is not {what}{suggestion(place, known)}", shown, line, "place")
+        place = ";".join(p.strip() for p in row["place"].split(";") if p.strip())
+        border = {lk.id for lk in scenario.links if _crosses(lk, scenario)}
+        for part in place.split(";") or [""]:
+            if quantity in ("irregular_crossings", "crossings"):
+                known, what, ok = links, "a link with a border crossing", part in border
+            elif quantity == "arrivals":
+                known, what, ok = countries, "a country of the scenario", part in countries
+            else:
+                known, what, ok = nodes, "a node of the scenario", part in nodes
+            if not ok:
+                raise ScenarioError(f"'{part}' is not {what}{suggestion(part, known)}", shown, line, "place")
         start = _date(row["start_date"], shown, line, "start_date")
         end = _date(row["end_date"], shown, line, "end_date")
         if end < start:
