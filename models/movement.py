@@ -348,6 +348,7 @@ def decide(
                     if k >= 0 and dest_nodes[k] != here:
                         destination[i] = dest_nodes[k]
                         status[i] = state.DEPARTING
+                        flags[i] |= state.FLAG_MOVED_ON
                         decided[c, 0] += 1
     return decided
 

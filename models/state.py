@@ -36,6 +36,7 @@ FLAG_REGULAR_STATUS = 4  # holds regular status where it lives
 FLAG_LEFT_ORIGIN = 8  # has left its origin city at least once
 FLAG_CROSSED_IRREGULARLY = 16  # has crossed a border irregularly at least once
 FLAG_KNOWS_ROUTES = 32  # knows the latest closures and openings (else plans on the routes as they were before)
+FLAG_MOVED_ON = 64  # has moved on from a place where it had settled (secondary movement)
 
 # Documents held (uint8, ordered: a crossing that requires level L admits levels >= L)
 DOCUMENTS = {"none": 0, "id": 1, "passport": 2, "visa": 3}

@@ -61,6 +61,7 @@ def save_checkpoint(model, path: Path) -> Path:
         policy_shelter_capacity_persons=model.policy.shelter_capacity_persons,
         departed_persons=model._departed_persons,
         **{f"crossing_{k}": v for k, v in model.crossings.policy_state().items()},
+        **model.surveys.arrays(),
         meta_json=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
     )
     if model.ruleset is not None:
@@ -120,6 +121,7 @@ def load_checkpoint(model_class, path: Path):
     for name, array in model.crossings.policy_state().items():
         array[:] = arrays[f"crossing_{name}"]
     model.information.load(meta["information"])
+    model.surveys.load({k: v for k, v in arrays.items() if k.startswith("survey")})
     restore_programmes(model, meta["programmes"])
     restore_governments(model, meta["governments"])
     model.day = meta["day"]

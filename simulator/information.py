@@ -13,17 +13,10 @@ import numpy as np
 
 from models import information as info
 from models.rng import day_key
-from models.state import CHANNELS, DOCUMENTS, TOPICS
+from models.state import CHANNELS, TOPICS
 from simulator.errors import MigsimError
 
 MAX_SLOTS = 32
-DEFAULT_TRUST = {
-    "social_media": 0.5,
-    "information_centre": 0.7,
-    "community_outreach": 0.7,
-    "mass_media": 0.5,
-    "word_of_mouth": 0.7,
-}
 
 
 @dataclass
@@ -43,44 +36,6 @@ class Slot:
     end_day: int
     budget_usd: float | None
     reached_agents: int = 0
-
-
-@dataclass
-class Profiles:
-    """Per-node attribute profiles that new agents are drawn from."""
-
-    internet_share: np.ndarray
-    documents_cdf: np.ndarray
-    know_share: np.ndarray
-    misinformed_share: np.ndarray
-    risk_mean: np.ndarray
-    trust_mean: np.ndarray
-
-
-def compile_profiles(scenario, graph) -> Profiles:
-    """Per-node profile arrays: the profile without ``nodes`` applies everywhere, others override at their nodes."""
-    from simulator.schema import PopulationProfile
-
-    n = graph.n_nodes
-    base = next((p for p in scenario.population if p.nodes is None), PopulationProfile())
-    profiles = [base] * n
-    for profile in scenario.population:
-        for node_id in profile.nodes or []:
-            profiles[graph.index(node_id)] = profile
-    levels = list(DOCUMENTS)
-    documents = np.array([[p.documents.get(level, 0.0) for level in levels] for p in profiles])
-    documents[:, 0] = 1.0 - documents[:, 1:].sum(axis=1)
-    documents = np.clip(documents, 0.0, 1.0)
-    cdf = np.cumsum(documents, axis=1)
-    cdf[:, -1] = 1.0
-    return Profiles(
-        internet_share=np.array([p.internet_share for p in profiles]),
-        documents_cdf=cdf,
-        know_share=np.array([[p.knowledge.get(t, 0.0) for t in TOPICS] for p in profiles]),
-        misinformed_share=np.array([[p.misinformed.get(t, 0.0) for t in TOPICS] for p in profiles]),
-        risk_mean=np.array([100.0 * p.risk_perception for p in profiles]),
-        trust_mean=np.array([[100.0 * p.trust.get(c, DEFAULT_TRUST[c]) for c in CHANNELS] for p in profiles]),
-    )
 
 
 class InformationState:

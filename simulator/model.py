@@ -33,17 +33,17 @@ import numpy as np
 from models import PARAMETER_SETS
 from models import movement as mv
 from models.census import census
-from models.information import synthesize
 from models.listing import agents_with_status, status_mask
 from models.rng import day_key
 from models.state import DEPARTING, FLAG_KNOWS_ROUTES, IN_TRANSIT, ON_LINK, SETTLED
+from models.synthesis import choose_destinations_in_country, draw_attributes
 from simulator.crossings import Crossings, compile_crossings
 from simulator.destinations import DestinationChoice, masked_distances
 from simulator.errors import ScenarioError
 from simulator.events import Event
 from simulator.governments import governments_react
 from simulator.graph import CompiledGraph, build_networkx, compile_graph
-from simulator.information import InformationState, compile_profiles
+from simulator.information import InformationState
 from simulator.population import Population
 from simulator.programmes import POLICY_SERIES
 from simulator.queues import QueueStep
@@ -52,6 +52,8 @@ from simulator.reporters import MODEL_REPORTERS
 from simulator.routes import RouteTables, compute_routes, passable_link_open, regular_link_open
 from simulator.rulesets import make_ruleset, ruleset_name
 from simulator.scenario import Scenario, build_parameters, load_scenario, parse_event, scenario_from_dict
+from simulator.surveys import SurveyState
+from simulator.synthesis import compile_population
 from simulator.yamlsource import LineMap
 
 PHASES = ("events", "spawn", "information", "decide", "move", "record")
@@ -184,8 +186,13 @@ class MigrationModel(mesa.Model):
         self.queues = QueueStep(self.crossings, self.scale)
         self.route_computations = 0
         self.update_routes()
-        self.profiles = compile_profiles(sc, g)
+        self.profiles = compile_population(sc, g)
+        countries = self.profiles.destination_countries
+        self._dest_country = np.array(
+            [countries.index(g.node_iso3[d]) + 1 if g.node_iso3[d] in countries else 0 for d in self._dest_nodes], dtype=np.int64
+        )
         self.information = InformationState(self)
+        self.surveys = SurveyState(self)
 
     def _spawn_initial_stocks(self) -> None:
         """Place the initial stocks (persons / scale agents, rounded down per node) as settled agents."""
@@ -209,20 +216,23 @@ class MigrationModel(mesa.Model):
                 mv.choose_origins(new.start, count, self.population.origin, origins, cdf, key)
             self._synthesize(new, 0)
 
-    def _synthesize(self, new: slice, day: int) -> None:
-        """Draw new agents' attributes (internet, documents, knowledge, risk perception, trust) from their place's profile."""
+    def _synthesize(self, new: slice, day: int) -> np.ndarray:
+        """Draw new agents' attributes from their place's raked tables; returns their intended destination countries."""
         pop, p = self.population, self.profiles
-        synthesize(
+        wanted = np.zeros(new.stop - new.start, dtype=np.int64)
+        draw_attributes(
             new.start,
             new.stop - new.start,
             pop.node,
             day_key(self.seed_value, "synthesis", day),
-            p.internet_share,
-            p.documents_cdf,
-            p.know_share,
-            p.misinformed_share,
+            p.profile_of_node,
+            p.offset,
+            p.size,
+            p.cdf,
+            p.codes,
             p.risk_mean,
             p.trust_mean,
+            pop.traits,
             pop.flags,
             pop.documents,
             pop.knowledge,
@@ -230,7 +240,9 @@ class MigrationModel(mesa.Model):
             pop.trust,
             pop.info_day,
             np.uint16(day),
+            wanted,
         )
+        return wanted
 
     def _census_start(self) -> None:
         counts = self._census(0)
@@ -345,6 +357,7 @@ class MigrationModel(mesa.Model):
         ).sum(axis=0)
         t4 = clock()
         x = self.crossings
+        surveying = self.surveys.before_move(self, day)
         queue_departures, queue_flows, queue_tally = self.queues.run(self, day)
         movers = agents_with_status(pop.status, status_mask(DEPARTING, ON_LINK), _chunks())
         node_tally, link_tally, crossing_tally = mv.travel(
@@ -397,6 +410,8 @@ class MigrationModel(mesa.Model):
             day_key(self.seed_value, "crossing", day),
             numba.get_num_threads(),  # per-chunk tallies are sized by the graph; the list splits evenly
         )
+        if surveying:
+            self.surveys.after_move(self, day)
         t5 = clock()
         node_tally = node_tally.sum(axis=0)
         node_tally[0] += queue_departures
@@ -501,7 +516,20 @@ class MigrationModel(mesa.Model):
         dest_cdf, dest_row_of = choice.rows(np.unique(where))
         key = day_key(self.seed_value, "spawn", day)
         mv.choose_destinations(new.start, total, pop.node, pop.destination, dest_cdf, dest_row_of, self._dest_nodes, key)
-        self._synthesize(new, day)
+        wanted = self._synthesize(new, day)
+        if self.profiles.draws_destinations:
+            choose_destinations_in_country(
+                new.start,
+                total,
+                pop.node,
+                pop.destination,
+                dest_cdf,
+                dest_row_of,
+                self._dest_nodes,
+                self._dest_country,
+                wanted,
+                key,
+            )
         return total
 
     # -- events ---------------------------------------------------------------
@@ -592,6 +620,7 @@ class MigrationModel(mesa.Model):
         tables["crossings"] = self.recorder.crossing_table(self.crossings, start, scale)
         tables["information"] = self.recorder.information_table(start, scale)
         tables["campaigns"] = campaign_table(self)
+        tables["surveys"], tables["survey_respondents"] = self.surveys.tables(self)
         if self.scenario.observed is not None:
             tables["observed"] = self.scenario.observed.table()
         return tables

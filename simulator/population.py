@@ -24,6 +24,7 @@ FIELDS: dict[str, tuple[np.dtype, int, int]] = {
     "flags": (np.dtype(np.uint8), 0, 1),  # models.state bit flags
     "group": (np.dtype(np.uint8), 0, 1),  # nationality or group index (scenario `groups`)
     "documents": (np.dtype(np.uint8), 0, 1),  # models.state.DOCUMENTS level held
+    "traits": (np.dtype(np.uint8), 0, 1),  # sex, travelling with family, age group, reason for leaving (models.synthesis)
     "knowledge": (np.dtype(np.int8), 0, len(TOPICS)),  # per topic, -100..100 (negative: misinformed)
     "info_day": (np.dtype(np.uint16), 0, 1),  # day knowledge was last updated (fading is applied lazily)
     "risk_base": (np.dtype(np.uint8), 50, 1),  # risk perception before what it knows, 0..100

@@ -25,7 +25,11 @@ import pandas as pd
 from simulator.errors import MigsimError
 from simulator.version import __version__
 
-TABLES = ("nodes", "links", "countries", "totals", "crossings", "information", "campaigns")
+#: Daily series: one row per day (and place, link, crossing, topic or campaign); ensembles band these.
+SERIES_TABLES = ("nodes", "links", "countries", "totals", "crossings", "information", "campaigns")
+#: Tables added after the first results folders were written: an older folder without them reads as empty.
+OPTIONAL_TABLES = ("surveys", "survey_respondents")
+TABLES = (*SERIES_TABLES, *OPTIONAL_TABLES)
 
 
 @dataclass
@@ -154,6 +158,9 @@ def read_results(out_dir: str | Path) -> RunResult:
     tables = {}
     for name in TABLES:
         path = out_dir / f"{name}.parquet"
+        if name in OPTIONAL_TABLES and not path.exists():
+            tables[name] = pd.DataFrame()
+            continue
         try:
             tables[name] = pd.read_parquet(path)
         except FileNotFoundError:

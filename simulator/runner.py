@@ -17,7 +17,8 @@ import logging
 import os
 import time
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,6 +110,23 @@ class Cluster:
     scheduler: str | None = None
     numba_threads: int | None = None
     retries: int = 2
+    _session: tuple | None = field(default=None, repr=False, compare=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Cluster]:
+        """Keep one Dask client (and local cluster) open for every :func:`run_many` call inside the block."""
+        if self.serial or self._session is not None:
+            yield self
+            return
+        self._session = _client(self)
+        try:
+            yield self
+        finally:
+            client, local = self._session
+            self._session = None
+            client.close()
+            if local is not None:
+                local.close()
 
     @property
     def serial(self) -> bool:
@@ -171,7 +189,8 @@ def _client(cluster: Cluster):
 def _run_dask(scenario, specs: list[RunSpec], on_done, cluster: Cluster) -> None:
     from distributed import as_completed
 
-    client, local = _client(cluster)
+    client, local = cluster._session or _client(cluster)
+    owned = cluster._session is None
     threads = cluster.threads_per_run()
     try:
         shared = client.scatter(scenario, broadcast=True)
@@ -201,6 +220,7 @@ def _run_dask(scenario, specs: list[RunSpec], on_done, cluster: Cluster) -> None
             outcome.attempts = attempts[spec.run_id]
             on_done(spec, outcome)
     finally:
-        client.close()
-        if local is not None:
-            local.close()
+        if owned:
+            client.close()
+            if local is not None:
+                local.close()

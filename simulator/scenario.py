@@ -26,7 +26,16 @@ from models import PARAMETER_SETS
 from simulator.csvsource import read_csv_rows
 from simulator.errors import ScenarioError, suggestion
 from simulator.events import EVENT_TYPES, Event
-from simulator.schema import CrossingRow, DepartureRow, LinkRow, NodeRow, PopulationProfile, ScenarioSpec, StockRow
+from simulator.schema import (
+    CrossingRow,
+    DepartureRow,
+    LinkRow,
+    NodeRow,
+    PopulationProfile,
+    ScenarioSpec,
+    StockRow,
+    SurveySpec,
+)
 from simulator.validation import located_csv_error, located_error
 from simulator.yamlsource import LineMap, load_yaml_file
 
@@ -72,6 +81,7 @@ class Scenario:
     population: list[PopulationProfile] = field(default_factory=list)
     crossings: list[CrossingRow] = field(default_factory=list)
     variants: dict[str, Variant] = field(default_factory=dict)
+    surveys: list[SurveySpec] = field(default_factory=list)
     variant: str | None = None
     source: str = "<inline>"
     sha256: str = ""
@@ -121,6 +131,7 @@ class Scenario:
             **({"ruleset": self.ruleset} if self.ruleset is not None else {}),
             **({"flee": self.flee.to_dict()} if self.flee is not None and not self.flee.derived else {}),
             **({"observed": self.observed.to_dict()} if self.observed is not None else {}),
+            "surveys": [s.model_dump(mode="json", exclude_none=True) for s in self.surveys],
         }
 
     def with_variant(self, name: str | None) -> Scenario:
@@ -202,6 +213,32 @@ def _parameters(raw: dict[str, dict[str, Any]], lines: LineMap) -> dict[str, Any
     for module, cls in PARAMETER_SETS.items():
         result.setdefault(module, cls())
     return result
+
+
+def _included_parameters(spec: ScenarioSpec, lines: LineMap, base_dir: Path, files: list[Path]) -> dict[str, dict[str, Any]]:
+    """The ``parameters:`` blocks of ``parameters_from`` files (a calibration's fitted.yaml), then the scenario's own.
+
+    Each file is checked on its own (errors name its lines); later files, and
+    the scenario's own ``parameters:``, override earlier values.
+    """
+    merged: dict[str, dict[str, Any]] = {}
+    for j, name in enumerate(spec.parameters_from):
+        path = Path(name) if Path(name).is_absolute() else base_dir / name
+        if not path.is_file():
+            raise lines.error(("parameters_from", j), f"file not found: {name}")
+        files.append(path)
+        data, included = load_yaml_file(path)
+        if not isinstance(data, dict) or set(data) != {"parameters"} or not isinstance(data["parameters"], dict):
+            raise ScenarioError("a parameters file holds one key, parameters: (a mapping of parameter sets)", included.file, 1)
+        _parameters(data["parameters"], included)
+        for module, values in data["parameters"].items():
+            merged.setdefault(module, {}).update(values or {})
+    for module, values in spec.parameters.items():
+        if module in merged and isinstance(values, dict):
+            merged[module] = {**merged[module], **values}
+        else:
+            merged[module] = values
+    return merged
 
 
 def build_parameters(module: str, values: dict[str, Any], error) -> Any:
@@ -393,6 +430,12 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
         seen_streams.add((origin, group))
         departures.append(DepartureStream(origin, group, steps))
 
+    from simulator.attributes import Vocabulary
+    from simulator.synthesis import resolve_profile
+
+    vocabulary = Vocabulary(
+        sorted({n.iso3 for n in nodes}), sorted({n.iso3 for n in nodes if n.attractiveness > 0}), list(spec.groups)
+    )
     population = []
     for index, raw in enumerate(spec.population):
         profile = _validate_row(PopulationProfile, lines.file, 0, raw, lines, ("population", index))
@@ -401,11 +444,27 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
                 names.resolve(ref, lines.error(("population", index, "nodes", j), "")) for j, ref in enumerate(profile.nodes)
             ]
             profile = profile.model_copy(update={"nodes": resolved})
-        population.append(profile)
+        population.append(resolve_profile(profile, ("population", index), lines, base_dir, vocabulary, files))
+
+    surveys = []
+    for index, raw in enumerate(spec.surveys):
+        survey = _validate_row(SurveySpec, lines.file, 0, raw, lines, ("surveys", index))
+        where = ("surveys", index)
+        resolved = [names.resolve(ref, lines.error((*where, "nodes", j), "")) for j, ref in enumerate(survey.nodes)]
+        for key in ("start_date", "end_date"):
+            _check_day((getattr(survey, key) - spec.start_date).days, spec.days, spec.start_date, lines, (*where, key))
+        for j, group in enumerate(survey.groups or []):
+            if group not in spec.groups:
+                raise lines.error(
+                    (*where, "groups", j), f"'{group}' is not one of the scenario's groups{suggestion(group, spec.groups)}"
+                )
+        if survey.name in {s.name for s in surveys}:
+            raise lines.error((*where, "name"), f"two surveys are named '{survey.name}'")
+        surveys.append(survey.model_copy(update={"nodes": resolved}))
 
     crossings = _crossings(spec, base_dir, lines, files, nodes, links)
 
-    parameters = _parameters(spec.parameters, lines)
+    parameters = _parameters(_included_parameters(spec, lines, base_dir, files), lines)
 
     country = {n.id: n.iso3 for n in nodes}
     link_ids = {lk.id: country[lk.from_] != country[lk.to] for lk in links}
@@ -491,6 +550,7 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
         population=population,
         crossings=crossings,
         variants=variants,
+        surveys=surveys,
         source=lines.file,
         exercise=exercise,
         ruleset=spec.ruleset,

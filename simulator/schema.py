@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models.state import CHANNELS, DOCUMENTS, MODES, NODE_KINDS, TOPICS
+from simulator.attributes import AGE_GROUPS, REASONS, SEXES
 
 
 class Strict(BaseModel):
@@ -130,11 +131,50 @@ def _shares(value: dict[str, float], names, what: str) -> dict[str, float]:
     return value
 
 
+class MarginalSpec(Strict):
+    """Shares of some categories of one variable (single or joint, ``sex*minor``) that synthesis must match."""
+
+    variable: str = Field(min_length=1)
+    shares: dict[str, float] = Field(min_length=1)
+    source: str = ""
+
+    @field_validator("shares")
+    @classmethod
+    def _shares_in_range(cls, value):
+        for key, share in value.items():
+            if not 0.0 <= share <= 1.0:
+                raise ValueError(f"share of '{key}' must be between 0 and 1")
+        if sum(value.values()) > 1.0 + 1e-6:
+            raise ValueError(f"shares sum to {sum(value.values()):.4g}, more than 1")
+        return value
+
+
+class SurveyMarginalsRef(Strict):
+    """Marginals to match, read from a marginals file (simulator/marginals.py): some of its surveys, or all."""
+
+    file: str = Field(min_length=1)
+    surveys: list[str] | None = None
+
+
+def _complete(value: dict[str, float], what: str) -> dict[str, float]:
+    if sum(value.values()) > 1.0 + 1e-9:
+        raise ValueError(f"{what} shares sum to {sum(value.values()):.3f}, more than 1")
+    return value
+
+
+#: Age groups of people when a profile says nothing: an assumption (DTM flow surveys: most adults are 18-40).
+DEFAULT_AGE_GROUPS = {"0-17": 0.2, "18-34": 0.45, "35-59": 0.3, "60+": 0.05}
+
+
 class PopulationProfile(Strict):
     """Attributes of the people who start or spawn at some places (all places when ``nodes`` is absent).
 
     Shares are in 0..1; knowledge shares say who knows a topic (knowledge 80)
     and who is misinformed on it (knowledge -80); the rest know nothing (0).
+    The attributes are drawn jointly from a table raked (simulator/synthesis.py)
+    to these shares, to ``marginals`` (single or joint variables) and to the
+    surveys of ``survey_marginals``, starting from ``seed`` (a CSV of weighted
+    combinations, or the defaults taken as independent).
     """
 
     nodes: list[str] | None = None
@@ -144,6 +184,40 @@ class PopulationProfile(Strict):
     misinformed: dict[str, float] = Field(default_factory=dict)
     risk_perception: float = Field(default=0.5, ge=0, le=1)
     trust: dict[str, float] = Field(default_factory=dict)
+    sex: dict[str, float] = Field(default_factory=lambda: {"female": 0.5, "male": 0.5})
+    age_group: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_AGE_GROUPS))
+    family_share: float = Field(default=0.5, ge=0, le=1)
+    reasons: dict[str, float] = Field(default_factory=lambda: {"other": 1.0})
+    regular_status_share: float = Field(default=0.0, ge=0, le=1)
+    destinations: dict[str, float] = Field(default_factory=dict)
+    marginals: list[MarginalSpec] = Field(default_factory=list)
+    survey_marginals: SurveyMarginalsRef | None = None
+    seed: str | list[dict[str, Any]] | None = None
+
+    @field_validator("sex")
+    @classmethod
+    def _sex(cls, value):
+        return _complete(_shares(value, SEXES, "sex"), "sex")
+
+    @field_validator("age_group")
+    @classmethod
+    def _age(cls, value):
+        return _complete(_shares(value, AGE_GROUPS, "age group"), "age group")
+
+    @field_validator("reasons")
+    @classmethod
+    def _reasons(cls, value):
+        return _complete(_shares(value, REASONS, "reason"), "reason")
+
+    @field_validator("destinations")
+    @classmethod
+    def _destinations(cls, value):
+        for key, share in value.items():
+            if not 0.0 <= share <= 1.0:
+                raise ValueError(f"share of '{key}' must be between 0 and 1")
+        if sum(value.values()) > 1.0 + 1e-9:
+            raise ValueError(f"destination shares sum to {sum(value.values()):.3f}, more than 1")
+        return value
 
     @field_validator("documents")
     @classmethod
@@ -227,6 +301,36 @@ class VariantSpec(Strict):
     parameters: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
+class SurveySpec(Strict):
+    """A simulated survey: at some nodes over a date range, a sample of the people who pass or stay there."""
+
+    name: str = Field(min_length=1)
+    nodes: list[str] = Field(min_length=1)
+    start_date: dt.date
+    end_date: dt.date
+    sample_size: int = Field(ge=1, le=10_000_000)
+    who: str = "all"
+    adults_only: bool = False
+    groups: list[str] | None = None
+
+    @field_validator("who")
+    @classmethod
+    def _who(cls, value: str) -> str:
+        if value not in SURVEY_POPULATIONS:
+            raise ValueError(f"unknown population; expected one of {', '.join(SURVEY_POPULATIONS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _dates(self):
+        if self.end_date < self.start_date:
+            raise ValueError(f"end_date {self.end_date} is before start_date {self.start_date}")
+        return self
+
+
+#: Who a survey samples: everybody there, only people on the way (not settled), or only people living there.
+SURVEY_POPULATIONS = ("all", "in_transit", "settled")
+
+
 class ScenarioSpec(Strict):
     """The top level of a scenario file."""
 
@@ -242,6 +346,7 @@ class ScenarioSpec(Strict):
     groups: list[str] = Field(default_factory=lambda: ["all"], min_length=1, max_length=32)
     population: list[dict[str, Any]] = Field(default_factory=list)
     crossings: str | list[dict[str, Any]] | None = None
+    parameters_from: list[str] = Field(default_factory=list)
     parameters: dict[str, dict[str, Any]] = Field(default_factory=dict)
     events: list[dict[str, Any]] = Field(default_factory=list)
     exercise: dict[str, Any] | None = Field(default=None, description="teams, levers and injects of a tabletop exercise")
@@ -249,3 +354,4 @@ class ScenarioSpec(Strict):
     ruleset: str | None = Field(default=None, description="default behaviour rules: engine (migsim's own) or flee")
     flee: dict[str, Any] | None = Field(default=None, description="Flee attributes of places (simulator.flee.section)")
     observed: dict[str, Any] | None = Field(default=None, description="observed series to score runs against")
+    surveys: list[dict[str, Any]] = Field(default_factory=list)

@@ -5,6 +5,7 @@ Each module defines ``NAME``, ``HELP``, ``add_arguments(parser)`` and
 """
 
 from simulator.commands import (
+    calibrate,
     check,
     compare,
     exercise,
@@ -24,6 +25,7 @@ COMMANDS = [
     compare,
     sweep,
     sweep_report,
+    calibrate,
     check,
     import_flee,
     validate,

@@ -22,7 +22,7 @@ import pandas as pd
 from simulator.report.bands import at_date, quantile_columns
 from simulator.report.content import FLOW_WINDOW_DAYS, Content
 from simulator.report.tables import Table
-from simulator.results import TABLES
+from simulator.results import SERIES_TABLES
 
 
 def _number(value: float) -> float | int:
@@ -142,7 +142,7 @@ def write_exports(content: Content, tables: list[Table], folder: Path) -> list[P
         written.append(path)
     (folder / "tables").mkdir()
     results = content.results
-    for name in TABLES:
+    for name in SERIES_TABLES:
         frame = results.bands[name] if results.kind == "ensemble" else results.replicates[0][name]
         path = folder / "tables" / f"{name}.csv"
         _csv(frame, path)

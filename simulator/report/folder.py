@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from simulator.errors import MigsimError
-from simulator.results import TABLES, read_results
+from simulator.results import SERIES_TABLES, read_results
 
 BAND_KEYS = {
     "nodes": ["node_id"],
@@ -97,7 +97,7 @@ def read_parquet(path: Path, required: list[str]) -> pd.DataFrame:
 
 def _read_run(path: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any], dict[str, Any] | None]:
     result = read_results(path)
-    for name in TABLES:
+    for name in SERIES_TABLES:
         needed = ["day", "date", *BAND_KEYS[name]]
         missing = [c for c in needed if c not in result.tables[name].columns]
         if missing and not (name == "campaigns" and result.tables[name].empty):
@@ -131,7 +131,7 @@ def open_ensemble(path: Path) -> Results:
         records.append(run_record)
         scenario = scenario or run_scenario
     bands = {}
-    for name in TABLES:
+    for name in SERIES_TABLES:
         required = ["day", "date", "quantity", "mean", *_quantile_names(quantiles)]
         table = read_parquet(path / "bands" / f"{name}.parquet", required)
         if not table.empty:
