@@ -62,7 +62,9 @@ def count_value(tables: dict[str, pd.DataFrame], t: CountTarget) -> float:
     if t.quantity in ("irregular_crossings", "crossings"):
         x = tables["crossings"]
         x = x[x["link_id"].isin(t.place.split(";")) & days(x)]
-        columns = ["irregular"] if t.quantity == "irregular_crossings" else ["regular", "irregular", "admitted"]
+        columns = (
+            ["irregular"] if t.quantity == "irregular_crossings" else ["regular", "irregular"]
+        )  # admitted from a queue counts as regular
         return float(x[columns].to_numpy().sum())
     if t.quantity == "arrivals":
         c = tables["countries"]

@@ -50,7 +50,7 @@ from pydantic import Field, field_validator, model_validator
 from models import PARAMETER_SETS
 from simulator.attributes import Vocabulary
 from simulator.csvsource import read_csv_rows
-from simulator.errors import ScenarioError, suggestion
+from simulator.errors import MigsimError, ScenarioError, suggestion
 from simulator.marginals import group_surveys, load_marginals
 from simulator.schema import SURVEY_POPULATIONS, Strict, SurveySpec
 from simulator.validation import located_error
@@ -546,6 +546,11 @@ def _marginal_targets(
                 raise ScenarioError(message, shown, s.line, "start_date")
         if end < start:
             raise lines.error(("surveys", name, "end_date"), f"end_date {end} is before start_date {start}")
+        for group in override.groups or []:
+            if group not in scenario.groups:
+                raise lines.error(
+                    ("surveys", name, "groups"), f"'{group}' is not a group of the scenario{suggestion(group, scenario.groups)}"
+                )
         sample = override.sample_size or s.largest_n() or entry.assumed_n
         if sample is None:
             raise ScenarioError(
@@ -596,6 +601,22 @@ def _marginal_targets(
     return targets, simulated
 
 
+def _with_overrides(spec: TargetsSpec, overrides: dict[str, Any]) -> TargetsSpec:
+    """``spec`` with the command line's settings, checked against the same limits as the file's."""
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    if not overrides:
+        return spec
+    data = spec.model_dump(by_alias=True, exclude_unset=True)
+    for key, value in overrides.items():
+        data[key] = {**getattr(spec, key).model_dump(by_alias=True), **value} if isinstance(value, dict) else value
+    try:
+        return TargetsSpec.model_validate(data)
+    except pydantic.ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        raise MigsimError(f"command line: {where}: {error['msg']}") from None
+
+
 def load_targets(path: str | Path, scenario=None, overrides: dict[str, Any] | None = None) -> Targets:
     """Read and validate a targets file against ``scenario`` (default: the file's own ``scenario:``).
 
@@ -612,12 +633,7 @@ def load_targets(path: str | Path, scenario=None, overrides: dict[str, Any] | No
         spec = TargetsSpec.model_validate(data)
     except pydantic.ValidationError as exc:
         raise located_error(exc, lines, model=TargetsSpec) from None
-    for key, value in (overrides or {}).items():
-        if value is None:
-            continue
-        if isinstance(value, dict):
-            value = getattr(spec, key).model_copy(update=value)
-        spec = spec.model_copy(update={key: value})
+    spec = _with_overrides(spec, overrides or {})
     scenario_path = None
     if scenario is None:
         if spec.scenario is None:

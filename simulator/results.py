@@ -108,6 +108,7 @@ def run_record(model, wall_seconds: float, out_dir: str | None = None) -> dict[s
         "bytes_per_agent": model.population.bytes_per_agent(),
         "people_in_transit_end": int((status[IN_TRANSIT] + status[ON_LINK] + status[WAITING]) * model.scale),
         "parameters": {k: dataclasses.asdict(v) for k, v in model.params.items()},
+        **({"calibration": model.scenario.calibration} if model.scenario.calibration else {}),
         "events": model.event_log,
         "timings_seconds": {**{k: round(v, 4) for k, v in model.timings.items()}, "wall": round(wall_seconds, 3)},
         "environment": {

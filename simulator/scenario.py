@@ -90,6 +90,7 @@ class Scenario:
     ruleset: str | None = None  # the scenario's default ruleset (None: the engine's own)
     flee: Any = None  # simulator.flee.section.FleeSection, from the `flee:` section
     observed: Any = None  # simulator.observed.Observed, from the `observed:` section
+    calibration: dict[str, Any] | None = None  # where included parameters come from (``parameters_from``)
 
     @property
     def end_date(self) -> dt.date:
@@ -215,7 +216,19 @@ def _parameters(raw: dict[str, dict[str, Any]], lines: LineMap) -> dict[str, Any
     return result
 
 
-def _included_parameters(spec: ScenarioSpec, lines: LineMap, base_dir: Path, files: list[Path]) -> dict[str, dict[str, Any]]:
+def _calibration_line(path: Path) -> str:
+    """What a calibration's fitted.yaml says it was fitted against (its comment header), or that it says nothing."""
+    header = []
+    for text in path.read_text(encoding="utf-8").splitlines():
+        if not text.startswith("#"):
+            break
+        header.append(text.lstrip("# ").strip())
+    return " ".join(h for h in header[:2] if h) or "no calibration header"
+
+
+def _included_parameters(
+    spec: ScenarioSpec, lines: LineMap, base_dir: Path, files: list[Path], calibrated: list[str]
+) -> dict[str, dict[str, Any]]:
     """The ``parameters:`` blocks of ``parameters_from`` files (a calibration's fitted.yaml), then the scenario's own.
 
     Each file is checked on its own (errors name its lines); later files, and
@@ -228,6 +241,7 @@ def _included_parameters(spec: ScenarioSpec, lines: LineMap, base_dir: Path, fil
             raise lines.error(("parameters_from", j), f"file not found: {name}")
         files.append(path)
         data, included = load_yaml_file(path)
+        calibrated.append(f"{name} ({_calibration_line(path)})")
         if not isinstance(data, dict) or set(data) != {"parameters"} or not isinstance(data["parameters"], dict):
             raise ScenarioError("a parameters file holds one key, parameters: (a mapping of parameter sets)", included.file, 1)
         _parameters(data["parameters"], included)
@@ -464,7 +478,8 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
 
     crossings = _crossings(spec, base_dir, lines, files, nodes, links)
 
-    parameters = _parameters(_included_parameters(spec, lines, base_dir, files), lines)
+    calibrated: list[str] = []
+    parameters = _parameters(_included_parameters(spec, lines, base_dir, files, calibrated), lines)
 
     country = {n.id: n.iso3 for n in nodes}
     link_ids = {lk.id: country[lk.from_] != country[lk.to] for lk in links}
@@ -556,6 +571,7 @@ def scenario_from_data(data: Any, lines: LineMap, base_dir: Path, files: list[Pa
         ruleset=spec.ruleset,
         flee=flee,
         observed=observed,
+        calibration={"parameters from": "; ".join(calibrated)} if calibrated else None,
     )
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from simulator.api import run_model
 from simulator.model import MigrationModel
-from simulator.results import TABLES
+from simulator.results import SERIES_TABLES as TABLES
 from simulator.scenario import load_scenario
 
 REPO = Path(__file__).resolve().parent.parent

@@ -135,6 +135,10 @@ def test_calibration_recovers_known_parameters_within_its_intervals(tmp_path):
     loaded = load_scenario(tmp_path / "calibrated.yaml")
     best = table.loc["movement.speed_road_km_per_day", "best"]
     assert loaded.parameters["movement"].speed_road_km_per_day == pytest.approx(best, rel=1e-5)
+    # Runs of the calibrated scenario say where their parameters come from (the report's methods section shows it).
+    record = run_scenario(loaded, days=2).record
+    assert "fitted.yaml (Calibrated by `migsim calibrate`" in record["calibration"]["parameters from"]
+    assert "calibration" not in run_scenario(load_scenario(tmp_path / "truth" / "scenario.yaml"), days=2).record
 
 
 class Interrupt(Exception):
@@ -216,6 +220,7 @@ MARGINAL = "hub,H,2024-01-04,2024-01-10,p,crossed_irregularly,yes,0.6,400,src\n"
         ({"change": _set(["colour"], "red")}, "targets.yaml:", "unknown key 'colour'"),
         ({"change": _set(["marginals", 0, "likelihood"], "poisson")}, "targets.yaml:", "unknown likelihood"),
         ({"change": _set(["marginals", 0, "surveys"], ["hubb"])}, "targets.yaml:", "no survey 'hubb'"),
+        ({"change": _set(["surveys"], {"hub": {"groups": ["nobody"]}})}, "targets.yaml:", "'nobody' is not a group"),
         ({"change": _set(["held_out"], {"targets": ["nothing *"]})}, "targets.yaml:", "no target matches"),
         (
             {"marginals": MARGINAL + "hub,H,2024-01-04,2024-01-10,p,crossed_irregularly,no,0.6,400,src\n"},
@@ -287,3 +292,14 @@ def test_shipped_calibrations_rerun_cheaply_and_their_reports_cover_their_target
     assert "Held out:" in result.stdout and "Runs used 11 " in result.stdout
     rerun = pd.read_csv(tmp_path / "c" / "report" / "targets.csv")
     assert set(rerun["target"]) == set(committed["target"]) and rerun["verdict"].notna().all()
+
+
+def test_command_line_settings_are_checked_like_the_file(tmp_path):
+    path = _targets_file(tmp_path)
+    cli = ["calibrate", str(tmp_path / "scenario.yaml"), "--targets", str(path), "--out", str(tmp_path / "out")]
+    result = run_cli(*cli, "--population", "1")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "migsim: error: command line: optimiser.population: Input should be greater than or equal to 2"
+    ]
+    assert not (tmp_path / "out").exists()

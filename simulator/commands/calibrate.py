@@ -37,7 +37,7 @@ def add_arguments(parser) -> None:
     )
     parser.add_argument("--serial", action="store_true", help="run in this process, one run after another (no Dask)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
-    add_cluster_arguments(parser)
+    add_cluster_arguments(parser, workers_default="one per core", threads_default="1: calibration runs are small")
 
 
 def run(args) -> int:

@@ -49,12 +49,14 @@ def name_list(text: str) -> list[str]:
     return names
 
 
-def add_cluster_arguments(parser) -> None:
-    """``--workers``, ``--scheduler``, ``--numba-threads``, ``--retries``: where runs go."""
+def add_cluster_arguments(
+    parser, workers_default: str = "runs one after another here", threads_default: str = "cores / workers"
+) -> None:
+    """``--workers``, ``--scheduler``, ``--numba-threads``, ``--retries``: where runs go (defaults as the command has them)."""
     group = parser.add_argument_group("where runs go")
-    group.add_argument("--workers", type=positive_int, help="local Dask worker processes (default: runs one after another here)")
+    group.add_argument("--workers", type=positive_int, help=f"local Dask worker processes (default: {workers_default})")
     group.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786")
-    group.add_argument("--numba-threads", type=positive_int, help="Numba threads per run (default: cores / workers)")
+    group.add_argument("--numba-threads", type=positive_int, help=f"Numba threads per run (default: {threads_default})")
     group.add_argument("--retries", type=int, default=2, help="resubmissions of a run whose worker died (default: 2)")
 
 

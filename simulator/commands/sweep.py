@@ -17,7 +17,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--retry-failed", action="store_true", help="run again the runs recorded as failed")
     parser.add_argument("--serial", action="store_true", help="run in this process, one run after another (no Dask)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    add_cluster_arguments(parser)
+    add_cluster_arguments(parser, workers_default="one per core")
 
 
 def run(args) -> int:
