@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -46,10 +47,15 @@ def choose(page, label, option):
     page.get_by_role("option", name=option, exact=True).click()
 
 
-def crossing_row(page, name):
-    text = page.inner_text("body")
-    match = re.search(rf"{re.escape(name)}\s+([\d,]+)\s+([\d,]+)\s+([\d,]+)", text)
-    return tuple(int(v.replace(",", "")) for v in match.groups()) if match else None
+def crossing_row(page, name, timeout_s=30.0):
+    """The crossing's (regular, irregular, waiting) row, once the table has been drawn (it follows the day heading)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        text = page.inner_text("body")
+        match = re.search(rf"{re.escape(name)}\s+([\d,]+)\s+([\d,]+)\s+([\d,]+)", text)
+        if match or time.monotonic() > deadline:
+            return tuple(int(v.replace(",", "")) for v in match.groups()) if match else None
+        page.wait_for_timeout(200)
 
 
 def test_facilitator_advances_a_round_offline(browser, server):
