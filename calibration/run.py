@@ -27,9 +27,8 @@ import pandas as pd
 from calibration.evaluate import Evaluator, calibration_scenario
 from calibration.fit import DEResult, Posterior, run_abc, run_differential_evolution
 from calibration.targets import Targets, hold_out, load_targets
-from simulator.atomic import write_json
 from simulator.ensemble import as_scenario, replicate_seeds
-from simulator.errors import MigsimError
+from simulator.manifest import open_job_folder, write_manifest
 from simulator.runner import Cluster, RunOutcome, RunSpec
 from simulator.version import __version__
 
@@ -53,21 +52,10 @@ class CalibrationResult:
 
 def open_calibration_folder(folder: Path, manifest: dict[str, Any]) -> None:
     """Create the folder and its manifest, or check that an existing one is the same calibration."""
-    path = folder / "calibration.json"
-    if path.exists():
-        try:
-            existing = json.loads(path.read_text())
-        except json.JSONDecodeError as exc:
-            raise MigsimError(f"{path}: corrupt manifest ({exc})") from None
-        if existing.get("identity") != manifest["identity"]:
-            raise MigsimError(
-                f"{folder}: holds a different calibration (other targets, data, scenario or settings); choose another --out"
-            )
-        return
-    if folder.exists() and any(folder.iterdir()):
-        raise MigsimError(f"{folder}: folder exists, is not empty and holds no calibration; choose another --out")
-    (folder / "generations").mkdir(parents=True, exist_ok=True)
-    write_json(path, manifest)
+    differs = "other targets, data, scenario or settings"
+    if open_job_folder(folder, "calibration.json", manifest, "calibration", differs) is None:
+        (folder / "generations").mkdir(exist_ok=True)
+        write_manifest(folder, "calibration.json", manifest)
 
 
 def calibrate(

@@ -47,11 +47,11 @@ import numpy as np
 import pydantic
 from pydantic import Field, field_validator, model_validator
 
-from models import PARAMETER_SETS
 from simulator.attributes import Vocabulary
 from simulator.csvsource import read_csv_rows
 from simulator.errors import MigsimError, ScenarioError, suggestion
 from simulator.marginals import group_surveys, load_marginals
+from simulator.parameter_labels import numeric_parameter, outside_allowed
 from simulator.schema import SURVEY_POPULATIONS, Strict, SurveySpec
 from simulator.validation import located_error
 from simulator.yamlsource import LineMap, load_yaml_file
@@ -342,26 +342,11 @@ class Targets:
 
 def _parameter(label: str, spec: ParameterRange, lines: LineMap) -> Parameter:
     where = ("parameters", label)
-    module, _, name = label.partition(".")
-    if module not in PARAMETER_SETS or not name:
-        hint = suggestion(module, PARAMETER_SETS)
-        raise lines.error(
-            where, f"unknown parameter '{label}': expected MODULE.NAME with MODULE one of {', '.join(PARAMETER_SETS)}{hint}"
-        )
-    fields = {f.name: f for f in dataclasses.fields(PARAMETER_SETS[module])}
-    if name not in fields:
-        raise lines.error(where, f"unknown parameter '{label}'{suggestion(name, fields)}")
-    f = fields[name]
-    if isinstance(f.default, bool) or not isinstance(f.default, (int, float)):
-        raise lines.error(where, f"'{label}' is not a number and cannot be fitted")
-    allowed_low, allowed_high = f.metadata.get("low"), f.metadata.get("high")
+    module, name, f = numeric_parameter(label, where, lines, "fitted")
     for bound in ("low", "high"):
-        value = getattr(spec, bound)
-        if (allowed_low is not None and value < allowed_low) or (allowed_high is not None and value > allowed_high):
-            unit = f.metadata.get("unit", "")
-            raise lines.error(
-                (*where, bound), f"{value:g} is outside the allowed range [{allowed_low}, {allowed_high}] {unit}".rstrip()
-            )
+        problem = outside_allowed(getattr(spec, bound), f)
+        if problem:
+            raise lines.error((*where, bound), problem)
     if spec.prior == "normal" and not spec.low <= spec.mean <= spec.high:
         raise lines.error((*where, "mean"), f"the prior's mean {spec.mean:g} is outside [{spec.low:g}, {spec.high:g}]")
     return Parameter(

@@ -22,8 +22,8 @@ import pandas as pd
 
 from simulator.atomic import write_csv, write_json, write_parquet
 from simulator.ensemble import as_scenario, replicate_seeds
-from simulator.errors import MigsimError
 from simulator.indicators import reduce_series
+from simulator.manifest import open_job_folder, write_manifest
 from simulator.runner import Cluster, RunOutcome, RunSpec, run_many
 from simulator.sweep.design import design_points, point_parameters
 from simulator.sweep.spec import Sweep, describe, load_sweep, sweep_error
@@ -75,23 +75,14 @@ def _manifest(sweep: Sweep, scenario, points: pd.DataFrame, seeds: list[int]) ->
 
 def open_sweep_folder(folder: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     """Create the folder and its manifest, or check that an existing one is the same sweep."""
-    path = folder / "sweep.json"
-    if path.exists():
-        try:
-            existing = json.loads(path.read_text())
-        except json.JSONDecodeError as exc:
-            raise MigsimError(f"{path}: corrupt manifest ({exc})") from None
-        if existing.get("identity") != manifest["identity"]:
-            raise MigsimError(
-                f"{folder}: holds a different sweep (other scenario, parameters, design or seeds); choose another --out"
-            )
+    differs = "other scenario, parameters, design or seeds"
+    existing = open_job_folder(folder, "sweep.json", manifest, "sweep", differs)
+    if existing is not None:
         return existing
-    if folder.exists() and any(folder.iterdir()):
-        raise MigsimError(f"{folder}: folder exists, is not empty and holds no sweep; choose another --out")
-    (folder / "runs").mkdir(parents=True, exist_ok=True)
+    (folder / "runs").mkdir(exist_ok=True)
     (folder / "failed").mkdir(exist_ok=True)
     write_csv(folder / "points.csv", pd.DataFrame(manifest["points"]).rename_axis("point").reset_index())
-    write_json(path, manifest)
+    write_manifest(folder, "sweep.json", manifest)
     return manifest
 
 

@@ -29,9 +29,9 @@ from typing import Any, Literal
 import pydantic
 from pydantic import Field
 
-from models import PARAMETER_SETS
 from simulator.errors import ScenarioError, suggestion
 from simulator.indicators import INDICATORS, REDUCTIONS
+from simulator.parameter_labels import numeric_parameter, outside_allowed
 from simulator.schema import Strict
 from simulator.validation import located_error
 from simulator.yamlsource import LineMap, load_yaml_file
@@ -138,19 +138,7 @@ def _indicator(text: str, lines: LineMap, index: int) -> tuple[str, str | None]:
 
 def _parameter(label: str, spec: RangeSpec, design: str, lines: LineMap) -> Parameter:
     where = ("parameters", label)
-    module, _, name = label.partition(".")
-    if module not in PARAMETER_SETS or not name:
-        hint = suggestion(module, PARAMETER_SETS)
-        raise lines.error(
-            where, f"unknown parameter '{label}': expected MODULE.NAME with MODULE one of {', '.join(PARAMETER_SETS)}{hint}"
-        )
-    fields = {f.name: f for f in dataclasses.fields(PARAMETER_SETS[module])}
-    if name not in fields:
-        raise lines.error(where, f"unknown parameter '{label}'{suggestion(name, fields)}")
-    f = fields[name]
-    if isinstance(f.default, bool) or not isinstance(f.default, (int, float)):
-        raise lines.error(where, f"'{label}' is not a number and cannot be swept")
-    allowed_low, allowed_high = f.metadata.get("low"), f.metadata.get("high")
+    module, name, f = numeric_parameter(label, where, lines, "swept")
     if spec.values is not None:
         if spec.low is not None or spec.high is not None or spec.levels is not None:
             raise lines.error(where, "give either values or low/high, not both")
@@ -173,12 +161,9 @@ def _parameter(label: str, spec: RangeSpec, design: str, lines: LineMap) -> Para
             raise lines.error(where + ("low",), "a log-scale range must be positive")
         values, low, high = None, spec.low, spec.high
     for bound, value in (("low", low), ("high", high)):
-        if (allowed_low is not None and value < allowed_low) or (allowed_high is not None and value > allowed_high):
-            unit = f.metadata.get("unit", "")
-            raise lines.error(
-                where + ((bound,) if spec.values is None else ("values",)),
-                f"{value:g} is outside the allowed range [{allowed_low}, {allowed_high}] {unit}".rstrip(),
-            )
+        problem = outside_allowed(value, f)
+        if problem:
+            raise lines.error(where + ((bound,) if spec.values is None else ("values",)), problem)
     integer = isinstance(f.default, int)
     return Parameter(module, name, float(low), float(high), values, spec.levels, spec.log, f.metadata.get("unit", ""), integer)
 
