@@ -52,7 +52,7 @@ from simulator.csvsource import read_csv_rows
 from simulator.errors import MigsimError, ScenarioError, suggestion
 from simulator.marginals import group_surveys, load_marginals
 from simulator.parameter_labels import numeric_parameter, outside_allowed
-from simulator.schema import SURVEY_POPULATIONS, Strict, SurveySpec
+from simulator.schema import SURVEY_POPULATIONS, ManyRunsSpec, Strict, SurveySpec
 from simulator.validation import located_error
 from simulator.yamlsource import LineMap, load_yaml_file
 
@@ -161,16 +161,9 @@ class AbcSpec(Strict):
     seed: int = Field(default=2, ge=0, lt=2**32)
 
 
-class TargetsSpec(Strict):
+class TargetsSpec(ManyRunsSpec):
     """The top level of a targets file."""
 
-    name: str | None = None
-    description: str = ""
-    scenario: str | None = None
-    variant: str | None = None
-    scale: int | None = Field(default=None, ge=1)
-    days: int | None = Field(default=None, ge=1, le=36500)
-    seed: int | None = Field(default=None, ge=0, lt=2**63)
     replicates: int = Field(default=2, ge=1, le=100)
     parameters: dict[str, ParameterRange] = Field(min_length=1)
     marginals: list[MarginalsFile] = Field(default_factory=list)

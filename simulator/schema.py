@@ -22,6 +22,18 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+class ManyRunsSpec(Strict):
+    """What sweep and targets files share: a name, the scenario (and variant) they run, and its scale, days and seed."""
+
+    name: str | None = None
+    description: str = ""
+    scenario: str | None = None
+    variant: str | None = None
+    scale: int | None = Field(default=None, ge=1)
+    days: int | None = Field(default=None, ge=1, le=36500)
+    seed: int | None = Field(default=None, ge=0, lt=2**63)
+
+
 class NodeRow(Strict):
     """One place of the route graph (a row of nodes.csv, or an inline entry)."""
 

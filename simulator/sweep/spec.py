@@ -32,7 +32,7 @@ from pydantic import Field
 from simulator.errors import ScenarioError, suggestion
 from simulator.indicators import INDICATORS, REDUCTIONS
 from simulator.parameter_labels import numeric_parameter, outside_allowed
-from simulator.schema import Strict
+from simulator.schema import ManyRunsSpec, Strict
 from simulator.validation import located_error
 from simulator.yamlsource import LineMap, load_yaml_file
 
@@ -58,16 +58,9 @@ class DesignSpec(Strict):
     second_order: bool = False
 
 
-class SweepSpec(Strict):
+class SweepSpec(ManyRunsSpec):
     """The top level of a sweep file."""
 
-    name: str | None = None
-    description: str = ""
-    scenario: str | None = None
-    variant: str | None = None
-    scale: int | None = Field(default=None, ge=1)
-    days: int | None = Field(default=None, ge=1, le=36500)
-    seed: int | None = Field(default=None, ge=0, lt=2**63)
     replicates: int = Field(default=1, ge=1, le=10_000)
     design: DesignSpec
     parameters: dict[str, RangeSpec] = Field(min_length=1)
